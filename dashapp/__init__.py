@@ -1,0 +1,37 @@
+"""The Dash application mounted on Mixmap's Flask server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dash
+import dash_bootstrap_components as dbc
+from flask import Flask
+
+PACKAGE_DIR = Path(__file__).parent
+ASSETS_DIR = PACKAGE_DIR.parent / "assets"
+
+
+def build_dash(server: Flask) -> dash.Dash:
+    from dashapp.shell import app_shell
+
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(PACKAGE_DIR / "pages"),
+        assets_folder=str(ASSETS_DIR),
+        external_stylesheets=[dbc.themes.BOOTSTRAP, dbc.icons.BOOTSTRAP],
+        suppress_callback_exceptions=True,
+        title="Mixmap",
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = app_shell
+    # Dash hands the module-level @callback registry to the first app that serves a request and then
+    # empties it. Settling it now gives every app built in this process its own callbacks (the test
+    # suite builds one per test) instead of the first app taking them all.
+    with server.app_context():
+        app._setup_server()
+    server.extensions["dash"] = app
+    return app

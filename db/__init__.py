@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, sessions, queries, importers and migrations."""

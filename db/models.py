@@ -1,0 +1,246 @@
+"""SQLAlchemy 2.x typed models: catalogue, listeners, feedback, playlists and model runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ml.schema import InteractionKind
+
+# Stable constraint names so Alembic migrations are identical on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    display_name: Mapped[str] = mapped_column(String(80))
+    # None for generated demo listeners, who exist for their histories and cannot log in.
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    is_demo: Mapped[bool] = mapped_column(default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    preferences: Mapped[UserPreference | None] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class UserPreference(Base):
+    """What a listener told us at onboarding or on their profile; it seeds the recommender."""
+
+    __tablename__ = "user_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    favourite_genres: Mapped[list[Any]] = mapped_column(default=list)  # genre slugs
+    favourite_artists: Mapped[list[Any]] = mapped_column(default=list)  # artist ids
+    moods: Mapped[list[Any]] = mapped_column(default=list)  # mood names from ml.moods
+    adventurousness: Mapped[float] = mapped_column(Float, default=0.5)  # 0 familiar .. 1 far out
+    onboarded_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="preferences")
+
+
+class Artist(Base):
+    __tablename__ = "artists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    # Case-folded, trimmed, whitespace-collapsed name: the key imports and HetRec joins match on.
+    name_key: Mapped[str] = mapped_column(String(300), unique=True)
+    popularity: Mapped[float] = mapped_column(Float, default=0.0)  # mean popularity of its tracks
+
+
+class Genre(Base):
+    """A top-level genre ("rock") or a subgenre ("rock/hard rock") whose parent is a genre."""
+
+    __tablename__ = "genres"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("genres.id"), index=True)
+
+    parent: Mapped[Genre | None] = relationship(remote_side="Genre.id")
+
+
+class Track(Base):
+    __tablename__ = "tracks"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # Spotify's base-62 id
+    name: Mapped[str] = mapped_column(String(500))
+    artist_id: Mapped[int] = mapped_column(ForeignKey("artists.id"), index=True)
+    artist_names: Mapped[str] = mapped_column(String(1000))  # every credited artist, for display
+    album_id: Mapped[str | None] = mapped_column(String(64))
+    album_name: Mapped[str | None] = mapped_column(String(500))
+    release_date: Mapped[date | None] = mapped_column(Date)
+    release_year: Mapped[int | None] = mapped_column(SmallInteger, index=True)
+    popularity: Mapped[int] = mapped_column(SmallInteger, default=0)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    explicit: Mapped[bool | None] = mapped_column(Boolean)
+    danceability: Mapped[float] = mapped_column(Float)
+    energy: Mapped[float] = mapped_column(Float)
+    key: Mapped[int] = mapped_column(SmallInteger)
+    loudness: Mapped[float] = mapped_column(Float)
+    mode: Mapped[int] = mapped_column(SmallInteger)
+    speechiness: Mapped[float] = mapped_column(Float)
+    acousticness: Mapped[float] = mapped_column(Float)
+    instrumentalness: Mapped[float] = mapped_column(Float)
+    liveness: Mapped[float] = mapped_column(Float)
+    valence: Mapped[float] = mapped_column(Float)
+    tempo: Mapped[float] = mapped_column(Float)
+    time_signature: Mapped[int | None] = mapped_column(SmallInteger)
+    source: Mapped[str] = mapped_column(String(32))  # tidytuesday, kaggle or demo
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    artist: Mapped[Artist] = relationship()
+    genres: Mapped[list[Genre]] = relationship(secondary="track_genres", viewonly=True)
+
+
+class TrackGenre(Base):
+    __tablename__ = "track_genres"
+
+    track_id: Mapped[str] = mapped_column(
+        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
+    )
+    genre_id: Mapped[int] = mapped_column(ForeignKey("genres.id"), primary_key=True, index=True)
+
+
+class Interaction(Base):
+    """One feedback event; append-only, it is what retraining learns from."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (Index("ix_interactions_user_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    track_id: Mapped[str] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[InteractionKind] = mapped_column(
+        Enum(
+            InteractionKind,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        )
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # Where it happened ("home", "explore", "playlist:12", "demo"): evaluation separates sources.
+    context: Mapped[str | None] = mapped_column(String(64))
+
+
+class Ban(Base):
+    """A standing ban on a track or on a whole artist: a hard filter on everything we suggest."""
+
+    __tablename__ = "bans"
+    __table_args__ = (
+        CheckConstraint("(track_id IS NULL) <> (artist_id IS NULL)", name="one_target"),
+        UniqueConstraint("user_id", "track_id"),
+        UniqueConstraint("user_id", "artist_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    track_id: Mapped[str | None] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"))
+    artist_id: Mapped[int | None] = mapped_column(ForeignKey("artists.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Playlist(Base):
+    """A user's playlist, or (``owner_id`` None) a curated playlist that came with the catalogue."""
+
+    __tablename__ = "playlists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # Spotify playlist id
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    genre_id: Mapped[int | None] = mapped_column(ForeignKey("genres.id"))  # curated: its subgenre
+    # The generator and settings that made it, so a "smart playlist" can be re-run.
+    generator: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    items: Mapped[list[PlaylistItem]] = relationship(
+        order_by="PlaylistItem.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        back_populates="playlist",
+    )
+
+
+class PlaylistItem(Base):
+    __tablename__ = "playlist_items"
+    __table_args__ = (UniqueConstraint("playlist_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    playlist_id: Mapped[int] = mapped_column(ForeignKey("playlists.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # 0-based, dense
+    track_id: Mapped[str] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
+    locked: Mapped[bool] = mapped_column(default=False)  # kept in place by re-ordering and re-runs
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    playlist: Mapped[Playlist] = relationship(back_populates="items")
+
+
+class ModelVersion(Base):
+    """One training run: where its artifact lives and how good it was."""
+
+    __tablename__ = "model_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    artifact_path: Mapped[str] = mapped_column(String(1000))
+    data_hash: Mapped[str] = mapped_column(String(64))
+    track_count: Mapped[int] = mapped_column(Integer)
+    # The newest interaction id the run learned from: "N new feedback events since" counts past it.
+    interactions_until_id: Mapped[int] = mapped_column(Integer, default=0)
+    metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    params: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,24 @@
+"""Gunicorn settings, overridable from the environment the way Heroku-style platforms expect."""
+
+import os
+
+bind = f"0.0.0.0:{os.environ['PORT']}" if "PORT" in os.environ else "127.0.0.1:8050"
+# Each worker holds its own copy of the model; threads share it. On a 512 MB dyno two workers fit.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+# Load the app (and the model) once in the master and fork: workers share pages copy-on-write.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+
+
+def post_fork(server, worker):
+    # A pooled connection opened in the master must not be shared by forked workers.
+    from db.session import database
+
+    database.dispose_after_fork()

@@ -1,0 +1,24 @@
+"""Every Dash route and API route needs a logged-in user."""
+
+import pytest
+
+
+@pytest.mark.parametrize("path", ["/", "/explore", "/playlists"])
+def test_pages_redirect_anonymous_visitors_to_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.location.startswith("/login?next=")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/_dash-layout", "/_dash-dependencies", "/_dash-update-component", "/api/v1/recommendations"],
+)
+def test_dash_internals_and_api_answer_401_without_a_session(client, path):
+    response = client.post(path, json={}) if "update" in path else client.get(path)
+    assert response.status_code == 401
+    assert response.json == {"error": "authentication required"}
+
+
+def test_health_check_is_public(client):
+    assert client.get("/healthz").json == {"status": "ok"}
