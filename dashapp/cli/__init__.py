@@ -1,11 +1,18 @@
-"""Command-line groups mounted on ``flask --app app``."""
+"""Command-line groups mounted on ``flask --app app``.
+
+Each command module attaches its commands to a group when imported; importing them here is what
+makes them appear.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 
+from dashapp.cli.catalog import catalog_group
 from dashapp.cli.db import db_group
+from dashapp.cli.ml import ml_group
 
 
 def register_cli(server: Flask) -> None:
-    server.cli.add_command(db_group)
+    for group in (db_group, catalog_group, ml_group):
+        server.cli.add_command(group)
