@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -82,3 +83,17 @@ INTERACTION_COLUMNS: dict[str, str] = {
     "kind": "str",  # an InteractionKind value
     "at": "datetime64[ns, UTC]",
 }
+
+
+def artist_name_key(name: str) -> str:
+    """The key artist names match on: Unicode-normalised, case-folded, whitespace collapsed.
+
+    Imports upsert artists on it and the HetRec Last.fm join maps listeners' artists with it.
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def genre_slug(genre: str, subgenre: str | None = None) -> str:
+    """``"rock"`` for a genre, ``"rock/hard rock"`` for a subgenre (subgenre names repeat less)."""
+    top = " ".join(genre.casefold().split())
+    return top if not subgenre else f"{top}/{' '.join(subgenre.casefold().split())}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ml.schema import AUDIO_FEATURES
+from ml.schema import AUDIO_FEATURES, CATALOGUE_COLUMNS, artist_name_key, genre_slug
 
 # One row per unique track.
 TRACK_COLUMNS: tuple[str, ...] = (
@@ -60,3 +60,54 @@ class CatalogueFrames:
 
 def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame({column: pd.Series(dtype="object") for column in columns})
+
+
+def catalogue_frame(frames: CatalogueFrames) -> pd.DataFrame:
+    """The frame ``ml`` trains on (``ml.schema.CATALOGUE_COLUMNS``) straight from parsed frames.
+
+    Evaluation and benchmarks use this to skip the database; ``db.queries.catalogue`` builds the
+    same frame from stored rows. Artist ids here are positions in first-seen order.
+    """
+    tracks = frames.tracks.reset_index(drop=True)
+    keys = tracks["primary_artist"].map(artist_name_key)
+    artist_ids, _ = pd.factorize(keys)
+    popularity = tracks["popularity"].astype("int64")
+
+    genres = frames.track_genres.dropna(subset=["genre"]).copy()
+    genres["genre_slug"] = genres["genre"].map(genre_slug)
+    genres["subgenre_slug"] = [
+        genre_slug(g, s) if isinstance(s, str) and s else None
+        for g, s in zip(genres["genre"], genres["subgenre"], strict=True)
+    ]
+    by_track = genres.groupby("track_id", sort=False)
+    top_genres = by_track["genre_slug"].agg(lambda s: tuple(sorted(set(s))))
+    # The main genre is the one most of the track's rows carry; ties go to the first listed.
+    main_genre = by_track["genre_slug"].agg(lambda s: s.value_counts(sort=True).index[0])
+    subgenres = by_track["subgenre_slug"].agg(lambda s: tuple(sorted(set(s.dropna()))))
+
+    frame = pd.DataFrame(
+        {
+            "track_id": tracks["track_id"].astype(str),
+            "name": tracks["name"].fillna("").astype(str),
+            "artist_id": artist_ids.astype("int64"),
+            "artist_name": tracks["primary_artist"].astype(str),
+            "album_name": tracks["album_name"].fillna("").astype(str),
+            "release_year": tracks["release_year"].astype("Int64"),
+            "popularity": popularity,
+            "artist_popularity": popularity.groupby(artist_ids).transform("mean").astype(float),
+            "duration_ms": tracks["duration_ms"].astype("int64"),
+            "explicit": tracks["explicit"].astype("boolean"),
+            "key": tracks["key"].astype("int64"),
+            "mode": tracks["mode"].astype("int64"),
+            **{feature: tracks[feature].astype("float64") for feature in AUDIO_FEATURES},
+        }
+    )
+    frame["genre"] = frame["track_id"].map(main_genre).fillna("unknown").astype(str)
+    frame["genres"] = (
+        frame["track_id"].map(top_genres).map(lambda v: v if isinstance(v, tuple) else ())
+    )
+    frame["subgenres"] = (
+        frame["track_id"].map(subgenres).map(lambda v: v if isinstance(v, tuple) else ())
+    )
+    frame["source"] = frames.source
+    return frame[list(CATALOGUE_COLUMNS)]
