@@ -1,11 +1,124 @@
-"""The frame around every page: navbar and page container."""
+"""The frame around every page: navbar (pages, model freshness, user menu) and page container.
+
+Dash calls ``app_shell`` for every full page load, so the navbar reflects the logged-in user (the
+Admin link only for admins) and the model's freshness at that moment. Dash also calls it once at
+start-up without a request, to validate the layout; it then renders the anonymous frame.
+"""
 
 from __future__ import annotations
 
+import logging
+
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
+from flask import has_request_context
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from dashapp.services import freshness
+
+log = logging.getLogger(__name__)
+
+# (label, path); Admin is appended for admins only.
+PAGES: tuple[tuple[str, str], ...] = (
+    ("Home", "/"),
+    ("Explore", "/explore"),
+    ("Playlists", "/playlists"),
+    ("Insights", "/insights"),
+    ("Profile", "/profile"),
+)
+ADMIN_PAGE = ("Admin", "/admin")
+
+
+def _logged_in() -> bool:
+    return has_request_context() and bool(current_user) and current_user.is_authenticated
+
+
+def freshness_text() -> str:
+    try:
+        return freshness.describe(freshness.model_freshness())
+    except Exception:
+        # The navbar must render even when the database is briefly unavailable.
+        log.exception("could not read model freshness")
+        return "model status unavailable"
+
+
+def nav_links(is_admin: bool) -> list[dbc.NavItem]:
+    pages = (*PAGES, ADMIN_PAGE) if is_admin else PAGES
+    return [
+        dbc.NavItem(dbc.NavLink(label, href=path, active="exact", id=f"nav-{label.lower()}"))
+        for label, path in pages
+    ]
+
+
+def logout_form() -> html.Form:
+    """A POST with the CSRF token, so no other site can log the user out with a link."""
+    return html.Form(
+        [
+            dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+            html.Button("Log out", type="submit", className="dropdown-item", id="logout-button"),
+        ],
+        action="/logout",
+        method="post",
+        className="m-0",
+    )
+
+
+def user_menu() -> dbc.DropdownMenu:
+    return dbc.DropdownMenu(
+        [
+            dbc.DropdownMenuItem(current_user.email, header=True),
+            dbc.DropdownMenuItem("Profile & preferences", href="/profile"),
+            dbc.DropdownMenuItem("Change password", href="/account/password", external_link=True),
+            dbc.DropdownMenuItem(divider=True),
+            logout_form(),
+        ],
+        label=current_user.display_name,
+        nav=True,
+        align_end=True,
+        id="user-menu",
+    )
+
+
+def navbar() -> dbc.Navbar:
+    logged_in = _logged_in()
+    right = (
+        [
+            html.Span(freshness_text(), className="navbar-text freshness me-3", id="freshness"),
+            dbc.Nav([user_menu()], navbar=True),
+        ]
+        if logged_in
+        else []
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                dbc.NavbarBrand("Mixmap", href="/", className="mixmap-brand"),
+                dbc.Collapse(
+                    [
+                        dbc.Nav(
+                            nav_links(logged_in and current_user.is_admin),
+                            navbar=True,
+                            className="me-auto",
+                        ),
+                        *right,
+                    ],
+                    id="navbar-collapse",
+                    navbar=True,
+                    # Always open: on a phone the short menu wraps under the brand, no toggler.
+                    is_open=True,
+                ),
+            ],
+            fluid=True,
+        ),
+        color="dark",
+        dark=True,
+        className="mb-3",
+    )
 
 
 def app_shell() -> html.Div:
-    return html.Div([dbc.Container(dash.page_container, fluid=True)])
+    return html.Div(
+        [navbar(), dbc.Container(dash.page_container, fluid="xl", className="pb-5")],
+    )

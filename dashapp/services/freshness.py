@@ -1,0 +1,54 @@
+"""How fresh the served model is: "model trained 2 h ago · 134 new feedback events since"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from db.models import utcnow
+from db.queries import model_versions
+from db.session import session_scope
+
+
+@dataclass(frozen=True)
+class ModelFreshness:
+    version: str | None
+    trained_at: datetime | None
+    new_events: int  # feedback events recorded after the run learned from its data
+
+
+def as_utc(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def model_freshness(serving_version: str | None = None) -> ModelFreshness:
+    """The run behind ``serving_version`` (the loaded model) or, failing that, the newest run."""
+    with session_scope() as session:
+        run = model_versions.by_version(session, serving_version) if serving_version else None
+        run = run or model_versions.latest(session)
+        if run is None:
+            return ModelFreshness(None, None, model_versions.interactions_after(session, 0))
+        return ModelFreshness(
+            run.version,
+            as_utc(run.created_at),
+            model_versions.interactions_after(session, run.interactions_until_id),
+        )
+
+
+def humanize_age(moment: datetime, now: datetime | None = None) -> str:
+    seconds = max(0.0, ((now or utcnow()) - as_utc(moment)).total_seconds())
+    if seconds < 60:
+        return "just now"
+    for unit_seconds, unit in ((86_400, "d"), (3_600, "h"), (60, "min")):
+        if seconds >= unit_seconds:
+            return f"{int(seconds // unit_seconds)} {unit} ago"
+    return "just now"  # pragma: no cover - the loop always returns for seconds >= 60
+
+
+def describe(freshness: ModelFreshness, now: datetime | None = None) -> str:
+    events = freshness.new_events
+    noun = "feedback event" if events == 1 else "feedback events"
+    if freshness.trained_at is None:
+        return f"no model trained yet · {events} {noun} so far"
+    return f"model trained {humanize_age(freshness.trained_at, now)} · {events} new {noun} since"
