@@ -1,0 +1,434 @@
+"""The listener model: taste vectors, listener groups and "listeners like you".
+
+A *listener* is anyone with a history: an app user (``"user:<id>"``) or a curated catalogue playlist
+(``"playlist:<id>"``, each membership counted as a play). Training fits this model once; at request
+time it answers from a history passed in, so feedback given a second ago already counts.
+
+What it learns (scikit-learn style, learned attributes end with ``_``):
+
+- ``matrix_``: a sparse listener x track matrix of compressed positive weights (``ml.feedback``) and
+  ``artist_matrix_`` the same summed per artist. They carry the collaborative signal.
+- ``taste_vectors_``: each listener's taste in the recommendation feature space: the weighted mean
+  of the (unit-length) feature vectors of what they played/liked, minus half the mean of what
+  they skipped, unit length.
+- ``cluster_labels_``/``cluster_centers_``: K-Means over taste vectors (listener groups).
+
+The model keeps no copy of the feature matrix (the model bundle already holds it, and a second copy
+would double the artifact for a million-track catalogue): request-time methods that need a taste
+take it from the caller (``taste_vector(weights, unit_features)``).
+
+Similarity between a history and a stored listener (user-based kNN, Herlocker et al. 1999):
+cosine over tracks plus ``artist_overlap_weight`` x cosine over artists. Artist overlap is much
+denser than track overlap (two playlists rarely share a recording but often share an artist), so it
+finds neighbours where track overlap alone finds none. The collaborative score of a track is the
+similarity-weighted share of the ``n_neighbours`` nearest listeners that have it, damped by the
+track's overall listener count to the power ``popularity_damping`` so that "everyone has it" does
+not drown "people like you have it".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.cluster import KMeans
+from sklearn.utils.validation import check_is_fitted
+
+from ml.feedback import (
+    FeedbackWeights,
+    TrackWeights,
+    compress,
+    event_weights,
+    frame_seconds,
+    summarise_history,
+)
+from ml.schema import HistoryEvent, InteractionKind
+
+EVENT_COLUMNS: tuple[str, ...] = ("listener", "track_id", "kind", "at")
+# A taste vector is unit length; skips subtract this fraction of the skipped tracks' mean direction.
+SKIP_TASTE_SHARE = 0.5
+# Share of "similar listeners" ranking that comes from taste vectors when a history is given: enough
+# to rank listeners a history shares nothing with, too little to outvote actual shared tracks.
+TASTE_SIMILARITY_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class ListenerMatch:
+    """One "listener like you", for the UI."""
+
+    listener: str
+    similarity: float
+    shared_tracks: int
+    shared_artists: int
+    cluster: int
+
+
+@dataclass(frozen=True)
+class CollaborativeSignal:
+    """Per-track "listeners like you played it" scores in [0, 1], aligned with the catalogue.
+
+    ``tracks`` scores the track itself; ``artists`` scores the track's artist (broadcast to tracks).
+    """
+
+    tracks: np.ndarray
+    artists: np.ndarray
+    neighbours: tuple[str, ...]
+
+    @classmethod
+    def none(cls, n_tracks: int) -> CollaborativeSignal:
+        zeros = np.zeros(n_tracks, dtype=np.float32)
+        return cls(zeros, zeros, ())
+
+
+class ListenerModel(BaseEstimator):
+    """Listeners' taste vectors, groups and collaborative signal (see the module docstring)."""
+
+    def __init__(
+        self,
+        n_clusters: int = 8,
+        n_neighbours: int = 100,
+        neighbour_power: float = 2.0,
+        popularity_damping: float = 0.3,
+        artist_overlap_weight: float = 0.5,
+        feedback: FeedbackWeights | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.n_clusters = n_clusters
+        self.n_neighbours = n_neighbours
+        self.neighbour_power = neighbour_power
+        self.popularity_damping = popularity_damping
+        self.artist_overlap_weight = artist_overlap_weight
+        self.feedback = feedback
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fitting
+    def fit(
+        self,
+        events: pd.DataFrame,
+        track_ids: Sequence[str],
+        features: np.ndarray,
+        now: datetime | None = None,
+        artist_ids: Sequence[int] | np.ndarray | None = None,
+    ) -> ListenerModel:
+        """Learn from ``events`` (columns ``listener, track_id, kind, at``).
+
+        ``track_ids``/``features`` (and optional ``artist_ids``) describe the catalogue,
+        row-aligned; every score this model returns is aligned with them. Events on unknown
+        tracks are ignored. ``now`` anchors the recency decay (default: the newest event).
+        """
+        missing = [column for column in EVENT_COLUMNS if column not in events.columns]
+        if missing:
+            raise ValueError(f"listener events are missing columns: {', '.join(missing)}")
+        features = np.asarray(features, dtype=np.float32)
+        if len(features) != len(track_ids):
+            raise ValueError("features and track_ids must have one row per catalogue track")
+        feedback = self.feedback or FeedbackWeights()
+        self.track_index_ = pd.Index(np.asarray(track_ids, dtype=object))
+        n_tracks = len(self.track_index_)
+        unit_features = unit_rows(features)
+        self.artist_codes_, n_artists = _artist_codes(artist_ids, n_tracks)
+
+        positions = self.track_index_.get_indexer(events["track_id"].astype(str))
+        known = positions >= 0
+        frame = events.loc[known, ["listener", "kind", "at"]]
+        positions = positions[known]
+        kinds = frame["kind"].astype(str).to_numpy(dtype=object)
+        keep = kinds != InteractionKind.BAN.value
+        frame, positions, kinds = frame[keep], positions[keep], kinds[keep]
+        listener_codes, listeners = pd.factorize(frame["listener"].astype(str), sort=True)
+        self.listeners_ = np.asarray(listeners, dtype=object)
+        self.listener_index_ = pd.Index(self.listeners_)
+        n_listeners = len(self.listeners_)
+
+        seconds = frame_seconds(frame["at"])
+        now_seconds = (
+            pd.Timestamp(now).timestamp()
+            if now is not None
+            else (float(seconds.max()) if len(seconds) else 0.0)
+        )
+        weights = event_weights(kinds, seconds, now_seconds, feedback)
+        totals = sparse.coo_matrix(
+            (weights, (listener_codes, positions)), shape=(n_listeners, n_tracks)
+        ).tocsr()
+        totals.sum_duplicates()
+        positive = totals.copy()
+        positive.data = compress(positive.data)
+        positive.eliminate_zeros()
+        negative = totals.copy()
+        negative.data = compress(-negative.data)
+        negative.eliminate_zeros()
+
+        self.matrix_ = positive.astype(np.float32).tocsr()
+        self.matrix_csc_ = self.matrix_.tocsc()
+        self.row_norms_ = _row_norms(self.matrix_)
+        self.track_listener_counts_ = np.diff(self.matrix_csc_.indptr).astype(np.float32)
+
+        to_artist = sparse.csr_matrix(
+            (np.ones(n_tracks, np.float32), (np.arange(n_tracks), self.artist_codes_)),
+            shape=(n_tracks, n_artists),
+        )
+        self.artist_matrix_ = (self.matrix_ @ to_artist).tocsr().astype(np.float32)
+        self.artist_matrix_csc_ = self.artist_matrix_.tocsc()
+        self.artist_row_norms_ = _row_norms(self.artist_matrix_)
+        self.artist_listener_counts_ = np.diff(self.artist_matrix_csc_.indptr).astype(np.float32)
+
+        self.taste_vectors_ = _taste_vectors(
+            self.matrix_, negative.astype(np.float32).tocsr(), unit_features
+        )
+        self._fit_clusters(n_features=features.shape[1])
+        return self
+
+    def _fit_clusters(self, n_features: int) -> None:
+        n_listeners = len(self.listeners_)
+        n_clusters = max(1, min(self.n_clusters, n_listeners))
+        if n_listeners < 2 or n_clusters < 2:
+            self.cluster_labels_ = np.zeros(n_listeners, dtype=np.int32)
+            centre = (
+                self.taste_vectors_.mean(axis=0, keepdims=True)
+                if n_listeners
+                else np.zeros((1, n_features), dtype=np.float32)
+            )
+            self.cluster_centers_ = unit_rows(centre)
+            return
+        kmeans = KMeans(n_clusters=n_clusters, n_init=4, random_state=self.random_state)
+        self.cluster_labels_ = kmeans.fit_predict(self.taste_vectors_).astype(np.int32)
+        self.cluster_centers_ = kmeans.cluster_centers_.astype(np.float32)
+
+    # ------------------------------------------------------------------ request time
+    @property
+    def n_tracks(self) -> int:
+        check_is_fitted(self, "track_index_")
+        return len(self.track_index_)
+
+    def history_weights(
+        self, history: Sequence[HistoryEvent], now: datetime | None = None
+    ) -> TrackWeights:
+        check_is_fitted(self, "track_index_")
+        return summarise_history(history, self.track_index_, now, self.feedback)
+
+    def cluster_of(self, taste: np.ndarray) -> int:
+        """The listener group whose centre is closest to a taste vector (``taste_vector``)."""
+        check_is_fitted(self, "cluster_centers_")
+        return int(np.argmax(self.cluster_centers_ @ np.asarray(taste, dtype=np.float32)))
+
+    def listener_similarities(
+        self,
+        weights: TrackWeights,
+        exclude_listener: str | None = None,
+        taste: np.ndarray | None = None,
+        taste_share: float = 0.0,
+    ) -> np.ndarray:
+        """Similarity of the history to every stored listener (0 for the excluded one).
+
+        With a ``taste`` vector and ``taste_share`` > 0, that share of the similarity is the cosine
+        between taste vectors (so a history sharing no track with anyone still finds neighbours).
+        """
+        n_listeners = len(self.listeners_)
+        similarity = np.zeros(n_listeners, dtype=np.float32)
+        if n_listeners == 0:
+            return similarity
+        if len(weights.positive):
+            h = weights.positive_weights.astype(np.float32)
+            overlap = self.matrix_csc_[:, weights.positive] @ h
+            similarity += overlap / (self.row_norms_ * np.linalg.norm(h) + 1e-9)
+            codes, h_artist = _per_artist(self.artist_codes_[weights.positive], h)
+            artist_overlap = self.artist_matrix_csc_[:, codes] @ h_artist
+            similarity += (
+                self.artist_overlap_weight
+                * artist_overlap
+                / (self.artist_row_norms_ * np.linalg.norm(h_artist) + 1e-9)
+            )
+        if taste is not None and taste_share > 0 and np.any(taste):
+            taste_cosine = self.taste_vectors_ @ np.asarray(taste, dtype=np.float32)
+            similarity = (1 - taste_share) * similarity + taste_share * np.clip(taste_cosine, 0, 1)
+        if exclude_listener is not None:
+            row = self.listener_index_.get_indexer([exclude_listener])[0]
+            if row >= 0:
+                similarity[row] = 0.0
+        return similarity
+
+    def similar_listeners(
+        self,
+        history: Sequence[HistoryEvent] | None = None,
+        k: int = 10,
+        taste: np.ndarray | None = None,
+        now: datetime | None = None,
+        exclude_listener: str | None = None,
+    ) -> list[tuple[str, float]]:
+        """The ``k`` most similar stored listeners as ``(listener, similarity)``, best first.
+
+        From a history: shared tracks/artists, plus a little taste similarity when ``taste`` is
+        given. From a taste vector alone: cosine between taste vectors.
+        """
+        check_is_fitted(self, "listeners_")
+        if history is not None:
+            weights = self.history_weights(history, now)
+            similarity = self.listener_similarities(
+                weights, exclude_listener, taste=taste, taste_share=TASTE_SIMILARITY_SHARE
+            )
+        elif taste is not None:
+            similarity = self.taste_vectors_ @ np.asarray(taste, dtype=np.float32)
+            if exclude_listener is not None:
+                row = self.listener_index_.get_indexer([exclude_listener])[0]
+                if row >= 0:
+                    similarity[row] = -np.inf
+        else:
+            raise ValueError("similar_listeners needs a history or a taste vector")
+        rows = top_indices(similarity, k)
+        rows = rows[similarity[rows] > 0]
+        return [(str(self.listeners_[row]), float(similarity[row])) for row in rows]
+
+    def listeners_like_you(
+        self,
+        history: Sequence[HistoryEvent] | TrackWeights,
+        k: int = 5,
+        now: datetime | None = None,
+        exclude_listener: str | None = None,
+        taste: np.ndarray | None = None,
+    ) -> list[ListenerMatch]:
+        """"Listeners like you" with what you share with each, for display."""
+        weights = (
+            history if isinstance(history, TrackWeights) else self.history_weights(history, now)
+        )
+        similarity = self.listener_similarities(
+            weights, exclude_listener, taste=taste, taste_share=TASTE_SIMILARITY_SHARE
+        )
+        rows = top_indices(similarity, k)
+        rows = rows[similarity[rows] > 0]
+        mine_artists = set(self.artist_codes_[weights.positive].tolist())
+        matches = []
+        for row in rows:
+            start, end = self.matrix_.indptr[row], self.matrix_.indptr[row + 1]
+            theirs = self.matrix_.indices[start:end]
+            shared_tracks = int(np.intersect1d(theirs, weights.positive).size)
+            shared_artists = len(mine_artists & set(self.artist_codes_[theirs].tolist()))
+            matches.append(
+                ListenerMatch(
+                    listener=str(self.listeners_[row]),
+                    similarity=float(similarity[row]),
+                    shared_tracks=shared_tracks,
+                    shared_artists=shared_artists,
+                    cluster=int(self.cluster_labels_[row]),
+                )
+            )
+        return matches
+
+    def collaborative_scores(
+        self,
+        history: Sequence[HistoryEvent],
+        now: datetime | None = None,
+        exclude_listener: str | None = None,
+    ) -> np.ndarray:
+        """Per-track "listeners like you played it" score in [0, 1], aligned with the catalogue."""
+        weights = self.history_weights(history, now)
+        return self.collaborative_signal(weights, exclude_listener).tracks
+
+    def collaborative_signal(
+        self, weights: TrackWeights, exclude_listener: str | None = None
+    ) -> CollaborativeSignal:
+        """Track- and artist-level collaborative scores from the nearest listeners.
+
+        ``exclude_listener`` leaves one stored listener out (the requester itself, or the playlist
+        being evaluated), so nobody is their own neighbour.
+        """
+        n_tracks = self.n_tracks
+        if len(weights.positive) == 0 or len(self.listeners_) == 0:
+            return CollaborativeSignal.none(n_tracks)
+        similarity = self.listener_similarities(weights, exclude_listener)
+        rows = top_indices(similarity, self.n_neighbours)
+        rows = rows[similarity[rows] > 0]
+        if len(rows) == 0:
+            return CollaborativeSignal.none(n_tracks)
+        pull = (similarity[rows] ** self.neighbour_power).astype(np.float32)
+        tracks = np.asarray(self.matrix_[rows].T @ pull, dtype=np.float32).ravel()
+        tracks /= np.maximum(self.track_listener_counts_, 1.0) ** self.popularity_damping
+        artist_scores = np.asarray(self.artist_matrix_[rows].T @ pull, dtype=np.float32).ravel()
+        artist_scores /= np.maximum(self.artist_listener_counts_, 1.0) ** self.popularity_damping
+        return CollaborativeSignal(
+            tracks=_scale_to_unit(tracks),
+            artists=_scale_to_unit(artist_scores)[self.artist_codes_],
+            neighbours=tuple(str(self.listeners_[row]) for row in rows[:10]),
+        )
+
+
+def _artist_codes(
+    artist_ids: Sequence[int] | np.ndarray | None, n_tracks: int
+) -> tuple[np.ndarray, int]:
+    if artist_ids is None:
+        # Without artists every track is its own "artist": artist overlap equals track overlap.
+        return np.arange(n_tracks, dtype=np.int32), n_tracks
+    artist_ids = np.asarray(artist_ids)
+    if len(artist_ids) != n_tracks:
+        raise ValueError("artist_ids must have one entry per catalogue track")
+    codes, uniques = pd.factorize(artist_ids, sort=True)
+    return codes.astype(np.int32), len(uniques)
+
+
+def _per_artist(codes: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    unique, inverse = np.unique(codes, return_inverse=True)
+    return unique, np.bincount(inverse, weights=weights).astype(np.float32)
+
+
+def taste_vector(weights: TrackWeights, unit_features: np.ndarray) -> np.ndarray:
+    """A history's taste: weighted mean direction of what pulls, minus ``SKIP_TASTE_SHARE`` of the
+    weighted mean direction of what pushes; unit length, zeros for an empty history.
+
+    ``unit_features`` is the catalogue's feature matrix with unit-length rows (``unit_rows``).
+    """
+    taste = np.zeros(unit_features.shape[1], dtype=np.float32)
+    if len(weights.positive):
+        pull = weights.positive_weights @ unit_features[weights.positive]
+        taste += pull / weights.positive_weights.sum()
+    if len(weights.negative):
+        push = weights.negative_weights @ unit_features[weights.negative]
+        taste -= SKIP_TASTE_SHARE * push / weights.negative_weights.sum()
+    return unit_rows(taste[None, :])[0]
+
+
+def _taste_vectors(
+    positive: sparse.csr_matrix, negative: sparse.csr_matrix, unit_features: np.ndarray
+) -> np.ndarray:
+    pull_mass = np.asarray(positive.sum(axis=1)).ravel()
+    push_mass = np.asarray(negative.sum(axis=1)).ravel()
+    pull = np.asarray(positive @ unit_features) / np.maximum(pull_mass, 1e-9)[:, None]
+    push = np.asarray(negative @ unit_features) / np.maximum(push_mass, 1e-9)[:, None]
+    return unit_rows((pull - SKIP_TASTE_SHARE * push).astype(np.float32))
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (all-zero rows stay zero), as float32."""
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 1e-12)
+
+
+def _row_norms(matrix: sparse.csr_matrix) -> np.ndarray:
+    squared = matrix.multiply(matrix).sum(axis=1)
+    return np.sqrt(np.asarray(squared, dtype=np.float32).ravel())
+
+
+def _scale_to_unit(values: np.ndarray) -> np.ndarray:
+    peak = float(values.max()) if len(values) else 0.0
+    return values / peak if peak > 0 else values
+
+
+def top_indices(values: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the ``k`` largest values, largest first; equal values in position order."""
+    k = min(k, len(values))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64)
+    if k < len(values):
+        # The k-th largest value; of the values equal to it, the earliest positions win.
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        above = np.flatnonzero(values > kth)
+        ties = np.flatnonzero(values == kth)[: k - len(above)]
+        candidates = np.concatenate([above, ties])
+    else:
+        candidates = np.arange(len(values))
+    order = np.lexsort((candidates, -values[candidates]))
+    return candidates[order]

@@ -1,0 +1,170 @@
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from ml.feedback import TrackWeights
+from ml.listeners import ListenerModel, taste_vector, top_indices, unit_rows
+from ml.schema import HistoryEvent, InteractionKind
+
+NOW = datetime(2026, 11, 1, tzinfo=UTC)
+# Each genre's typical sound (energy, valence, danceability, acousticness): rock and pop are close.
+GENRES: dict[str, tuple[float, ...]] = {
+    "rock": (0.8, 0.45, 0.5, 0.1),
+    "pop": (0.7, 0.65, 0.7, 0.15),
+    "latin": (0.75, 0.75, 0.8, 0.2),
+    "ambient": (0.2, 0.3, 0.3, 0.85),
+}
+
+
+def make_catalogue(n_tracks: int, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """Synthetic tracks (id, genre, artist) and standardised features drawn around their genre."""
+    rng = np.random.default_rng(seed)
+    genre = np.asarray(list(GENRES), dtype=object)[np.arange(n_tracks) % len(GENRES)]
+    centres = np.array([GENRES[g] for g in genre])
+    audio = centres + rng.normal(0, 0.08, centres.shape)
+    features = ((audio - audio.mean(axis=0)) / audio.std(axis=0)).astype(np.float32)
+    catalogue = pd.DataFrame(
+        {
+            "track_id": [f"t{seed}-{i:05d}" for i in range(n_tracks)],
+            "genre": genre,
+            # Artists play one genre each: 1 artist per ~4 tracks.
+            "artist_id": (np.arange(n_tracks) % len(GENRES)) * 1000
+            + rng.integers(0, max(n_tracks // 16, 1), n_tracks),
+        }
+    )
+    return catalogue, features
+
+
+@pytest.fixture(scope="module")
+def world():
+    """Four genres; six listeners per genre, each playing/liking tracks of their genre only."""
+    catalogue, features = make_catalogue(240, seed=3)
+    rng = np.random.default_rng(0)
+    rows = []
+    for genre in GENRES:
+        ids = catalogue.loc[catalogue["genre"] == genre, "track_id"].to_numpy()
+        for n in range(6):
+            for track in rng.choice(ids, 15, replace=False):
+                kind = "like" if rng.random() < 0.3 else "play"
+                rows.append((f"user:{genre}-{n}", track, kind, NOW - timedelta(days=int(n))))
+            other = catalogue.loc[catalogue["genre"] != genre, "track_id"].to_numpy()
+            rows.append((f"user:{genre}-{n}", rng.choice(other), "skip", NOW))
+            rows.append((f"user:{genre}-{n}", rng.choice(other), "ban", NOW))
+    events = pd.DataFrame(rows, columns=["listener", "track_id", "kind", "at"])
+    model = ListenerModel(n_clusters=4, n_neighbours=6).fit(
+        events, catalogue["track_id"], features, artist_ids=catalogue["artist_id"]
+    )
+    return catalogue, features, events, model
+
+
+def history_of(catalogue, genre: str, n: int, offset: int = 0) -> list[HistoryEvent]:
+    ids = catalogue.loc[catalogue["genre"] == genre, "track_id"].to_numpy()[offset : offset + n]
+    return [HistoryEvent(t, InteractionKind.LIKE, NOW) for t in ids]
+
+
+def test_fit_learns_one_row_per_listener_aligned_with_the_catalogue(world):
+    catalogue, features, _events, model = world
+    assert len(model.listeners_) == 24
+    assert model.matrix_.shape == (24, len(catalogue))
+    assert model.taste_vectors_.shape == (24, features.shape[1])
+    np.testing.assert_allclose(np.linalg.norm(model.taste_vectors_, axis=1), 1.0, rtol=1e-5)
+    assert not hasattr(model, "unit_features_")  # no second copy of the feature matrix
+
+
+def test_bans_never_enter_the_listener_matrix(world):
+    _catalogue, _, events, model = world
+    banned = events.loc[events["kind"] == "ban"]
+    for listener, track in banned[["listener", "track_id"]].itertuples(index=False):
+        row = model.listener_index_.get_loc(listener)
+        column = model.track_index_.get_loc(track)
+        assert model.matrix_[row, column] == 0
+
+
+def test_listener_groups_follow_genres(world):
+    _, _, _, model = world
+    genres = [name.split(":")[1].split("-")[0] for name in model.listeners_]
+    # Rock and pop sound alike in the synthetic catalogue, so ask for agreement, not identity.
+    assert adjusted_rand_score(genres, model.cluster_labels_) > 0.5
+    ambient = model.cluster_labels_[[g == "ambient" for g in genres]]
+    assert len(set(ambient.tolist())) == 1
+
+
+def test_listeners_like_you_share_your_genre(world):
+    catalogue, features, _, model = world
+    history = history_of(catalogue, "latin", 12)
+    weights = model.history_weights(history)
+    taste = taste_vector(weights, unit_rows(features))
+    matches = model.listeners_like_you(history, k=5, taste=taste)
+    assert len(matches) == 5
+    assert all(match.listener.startswith("user:latin") for match in matches)
+    assert [m.similarity for m in matches] == sorted((m.similarity for m in matches), reverse=True)
+    assert model.cluster_of(taste) == matches[0].cluster
+
+
+def test_a_listener_is_not_its_own_neighbour_when_excluded(world):
+    _catalogue, _, events, model = world
+    mine = events[(events["listener"] == "user:rock-0") & (events["kind"] != "ban")]
+    history = [
+        HistoryEvent(t, InteractionKind(k), a) for _, t, k, a in mine.itertuples(index=False)
+    ]
+    top = model.similar_listeners(history, k=1)[0][0]
+    assert top == "user:rock-0"
+    excluded = model.similar_listeners(history, k=3, exclude_listener="user:rock-0")
+    assert "user:rock-0" not in [name for name, _ in excluded]
+
+
+def test_collaborative_signal_favours_what_similar_listeners_played(world):
+    catalogue, _, _, model = world
+    history = history_of(catalogue, "ambient", 10)
+    weights = model.history_weights(history)
+    signal = model.collaborative_signal(weights)
+    genre = catalogue["genre"].to_numpy()
+    assert signal.tracks.max() == pytest.approx(1.0)
+    assert signal.tracks[genre == "ambient"].mean() > 5 * signal.tracks[genre != "ambient"].mean()
+    assert signal.artists.shape == (len(catalogue),)
+    assert all(name.startswith("user:ambient") for name in signal.neighbours[:3])
+
+
+def test_empty_history_has_no_collaborative_signal(world):
+    _, _, _, model = world
+    signal = model.collaborative_signal(TrackWeights.empty())
+    assert not signal.tracks.any() and signal.neighbours == ()
+
+
+def test_a_new_like_changes_the_signal_without_refitting(world):
+    catalogue, _, _, model = world
+    rock = history_of(catalogue, "rock", 6)
+    before = model.collaborative_signal(model.history_weights(rock)).tracks
+    with_pop = rock + history_of(catalogue, "pop", 6)
+    after = model.collaborative_signal(model.history_weights(with_pop)).tracks
+    pop = catalogue["genre"].to_numpy() == "pop"
+    assert after[pop].sum() > before[pop].sum()
+
+
+def test_fit_rejects_misaligned_or_incomplete_input(world):
+    catalogue, features, events, _ = world
+    with pytest.raises(ValueError, match="missing columns"):
+        ListenerModel().fit(events.drop(columns="at"), catalogue["track_id"], features)
+    with pytest.raises(ValueError, match="one row per catalogue track"):
+        ListenerModel().fit(events, catalogue["track_id"], features[:-1])
+
+
+def test_fit_without_artists_and_with_a_single_listener():
+    catalogue, features = make_catalogue(30)
+    events = pd.DataFrame(
+        {"listener": ["a", "a"], "track_id": catalogue["track_id"][:2], "kind": "play", "at": NOW}
+    )
+    model = ListenerModel().fit(events, catalogue["track_id"], features)
+    assert model.cluster_labels_.tolist() == [0]
+    signal = model.collaborative_signal(TrackWeights.from_positive(np.array([0])))
+    assert signal.tracks[1] > 0
+
+
+def test_top_indices_is_sorted_and_deterministic_on_ties():
+    values = np.array([0.5, 0.9, 0.5, 0.1, 0.9])
+    assert top_indices(values, 3).tolist() == [1, 4, 0]
+    assert top_indices(values, 10).tolist() == [1, 4, 0, 2, 3]
+    assert top_indices(values, 0).tolist() == []
