@@ -8,6 +8,7 @@ from flask import Flask
 
 from dashapp import build_dash
 from dashapp.api import bp as api_bp
+from dashapp.api_playlists import bp as api_playlists_bp
 from dashapp.auth import bp as auth_bp
 from dashapp.auth import init_auth
 from dashapp.cli import register_cli
@@ -26,6 +27,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_auth(server)
     server.register_blueprint(auth_bp)
     server.register_blueprint(api_bp, url_prefix="/api/v1")
+    server.register_blueprint(api_playlists_bp, url_prefix="/api/v1")
     build_dash(server)
     register_cli(server)
     return server
