@@ -1,0 +1,135 @@
+"""Record what a listener did with a track (like, favourite, skip, play, ban) and manage their bans.
+
+Each call is one transaction: the feedback event and, for bans, the standing ban land together or
+not at all. The user id always comes from the caller's ``current_user``; ids the client sends
+(track, artist, ban) are checked to exist and, for bans, to belong to that user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from db.models import Ban, Interaction, Track, User, utcnow
+from db.queries import listeners
+from db.session import session_scope
+from ml.schema import InteractionKind
+
+# What the buttons and the API may send: the event kinds plus the two kinds of ban.
+BAN_TRACK = "ban_track"
+BAN_ARTIST = "ban_artist"
+FEEDBACK_KINDS: tuple[str, ...] = (
+    InteractionKind.PLAY.value,
+    InteractionKind.LIKE.value,
+    InteractionKind.FAVOURITE.value,
+    InteractionKind.SKIP.value,
+    BAN_TRACK,
+    BAN_ARTIST,
+)
+MAX_CONTEXT_LENGTH = 64
+
+
+class FeedbackError(ValueError):
+    """The request names something that does not exist or is not allowed; the message says what."""
+
+
+@dataclass(frozen=True)
+class FeedbackOutcome:
+    kind: str
+    track_id: str
+    artist_id: int
+    message: str  # a short confirmation for the user: "Liked “Song”."
+
+
+def _track(session: Session, track_id: str) -> Track:
+    track = session.get(Track, str(track_id)) if track_id else None
+    if track is None:
+        raise FeedbackError(f"There is no track with id {track_id!r}.")
+    return track
+
+
+def _require_user(session: Session, user_id: int) -> None:
+    if session.get(User, user_id) is None:
+        raise FeedbackError("Your account no longer exists; log in again.")
+
+
+def _ensure_ban(
+    session: Session, user_id: int, *, track_id: str | None = None, artist_id: int | None = None
+) -> None:
+    column, value = (Ban.track_id, track_id) if track_id is not None else (Ban.artist_id, artist_id)
+    exists = session.scalar(select(Ban.id).where(Ban.user_id == user_id, column == value))
+    if exists is None:
+        session.add(Ban(user_id=user_id, track_id=track_id, artist_id=artist_id))
+
+
+def record_feedback(
+    user_id: int,
+    track_id: str,
+    kind: str,
+    *,
+    context: str = "home",
+    now: datetime | None = None,
+) -> FeedbackOutcome:
+    """Log one event; ``ban_track`` / ``ban_artist`` also add the standing ban (idempotently)."""
+    if kind not in FEEDBACK_KINDS:
+        raise FeedbackError(f"Unknown feedback {kind!r}: use one of {', '.join(FEEDBACK_KINDS)}.")
+    event_kind = InteractionKind.BAN if kind in (BAN_TRACK, BAN_ARTIST) else InteractionKind(kind)
+    with session_scope() as session:
+        _require_user(session, user_id)
+        track = _track(session, track_id)
+        session.add(
+            Interaction(
+                user_id=user_id,
+                track_id=track.id,
+                kind=event_kind,
+                at=now or utcnow(),
+                context=(context or None) and context[:MAX_CONTEXT_LENGTH],
+            )
+        )
+        if kind == BAN_TRACK:
+            _ensure_ban(session, user_id, track_id=track.id)
+        elif kind == BAN_ARTIST:
+            _ensure_ban(session, user_id, artist_id=track.artist_id)
+        return FeedbackOutcome(kind, track.id, track.artist_id, _confirmation(kind, track))
+
+
+def _confirmation(kind: str, track: Track) -> str:
+    title = f"“{track.name}”"
+    return {
+        InteractionKind.PLAY.value: f"Noted that you played {title}.",
+        InteractionKind.LIKE.value: f"Liked {title}.",
+        InteractionKind.FAVOURITE.value: f"Added {title} to your favourites.",
+        InteractionKind.SKIP.value: f"Skipped {title}; it will not come back for a while.",
+        BAN_TRACK: f"Banned {title}; it will never be suggested again.",
+        BAN_ARTIST: f"Banned {track.artist_names}; none of their tracks will be suggested.",
+    }[kind]
+
+
+def ban_artist(user_id: int, artist_id: int) -> None:
+    with session_scope() as session:
+        _require_user(session, user_id)
+        if not listeners.existing_artist_ids(session, [int(artist_id)]):
+            raise FeedbackError(f"There is no artist with id {artist_id!r}.")
+        _ensure_ban(session, user_id, artist_id=int(artist_id))
+
+
+def ban_track(user_id: int, track_id: str) -> None:
+    """A ban without a feedback event (from the API or the profile); Home uses record_feedback."""
+    with session_scope() as session:
+        _require_user(session, user_id)
+        _ensure_ban(session, user_id, track_id=_track(session, track_id).id)
+
+
+def unban(user_id: int, ban_id: int) -> bool:
+    """Lift one of the user's bans; False when they have no ban with that id (someone else's)."""
+    with session_scope() as session:
+        result = session.execute(delete(Ban).where(Ban.id == int(ban_id), Ban.user_id == user_id))
+        return bool(result.rowcount)
+
+
+def list_bans(user_id: int) -> list[listeners.BanRow]:
+    with session_scope() as session:
+        return listeners.ban_rows(session, user_id)

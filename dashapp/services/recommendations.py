@@ -1,0 +1,276 @@
+"""Recommend for a user: read their history, bans and stated taste, ask the served model, describe.
+
+The model is whatever ``model_store.current()`` serves; nothing here trains. Feedback is read from
+the database on every call, so a like or a ban changes the very next list (no retraining needed):
+rated tracks (liked, favourited, skipped, banned) are not offered again on Home, banned artists
+never are, and the recommender folds the new events into the listener's taste.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Protocol
+
+import pandas as pd
+
+from db.queries import listeners
+from db.session import session_scope
+from ml.filters import TrackFilter
+from ml.moods import QUADRANT_MOODS
+
+log = logging.getLogger(__name__)
+
+# The newest events are what moves a taste; older ones are decayed to almost nothing anyway.
+HISTORY_LIMIT = 5_000
+MAX_K = 100
+NO_MODEL_MESSAGE = (
+    "No recommendation model has been trained yet. An administrator can train one from the "
+    "Admin page or with `flask ml train`; your likes and preferences are kept until then."
+)
+ERROR_MESSAGE = "Recommendations are unavailable right now; please try again in a minute."
+
+Status = Literal["ok", "no_model", "error"]
+
+
+class LoadedModelLike(Protocol):
+    """What this service reads from ``model_store.current()``."""
+
+    bundle: Any
+    recommender: Any
+    version: str
+
+
+class RecommendationError(ValueError):
+    """A request parameter is out of range; the message says which."""
+
+
+@dataclass(frozen=True)
+class RecommendedTrack:
+    track_id: str
+    name: str
+    artist_id: int
+    artist_name: str
+    genre: str
+    mood: str  # primary mood (one of ml.moods.QUADRANT_MOODS), "" when unknown
+    moods: tuple[str, ...]
+    cluster: int
+    cluster_name: str
+    score: float
+    reasons: tuple[str, ...]
+    spotify_url: str | None  # None for generated demo tracks, which are not on Spotify
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "track_id": self.track_id,
+            "name": self.name,
+            "artist_id": self.artist_id,
+            "artist_name": self.artist_name,
+            "genre": self.genre,
+            "mood": self.mood,
+            "moods": list(self.moods),
+            "cluster": self.cluster,
+            "cluster_name": self.cluster_name,
+            "score": round(self.score, 6),
+            "reasons": list(self.reasons),
+            "spotify_url": self.spotify_url,
+        }
+
+
+@dataclass(frozen=True)
+class RecommendationList:
+    status: Status
+    tracks: list[RecommendedTrack] = field(default_factory=list)
+    model_version: str | None = None
+    adventurousness: float = 0.5
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class ListenerLikeYou:
+    """Another listener, described without naming them (other people's accounts stay private)."""
+
+    similarity: float
+    shared_tracks: int
+    shared_artists: int
+    cluster_name: str
+
+
+def loaded_model() -> LoadedModelLike | None:
+    from dashapp.services import model_store
+
+    return model_store.current()
+
+
+def spotify_url(track_id: str, source: str) -> str | None:
+    return None if source == "demo" else f"https://open.spotify.com/track/{track_id}"
+
+
+def check_k(k: Any) -> int:
+    try:
+        value = int(k)
+    except (TypeError, ValueError):
+        raise RecommendationError(f"k must be a whole number from 1 to {MAX_K}.") from None
+    if not 1 <= value <= MAX_K:
+        raise RecommendationError(f"k must be a whole number from 1 to {MAX_K}.")
+    return value
+
+
+def check_adventurousness(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise RecommendationError("adventurousness must be a number from 0 to 1.") from None
+    if not 0.0 <= number <= 1.0:
+        raise RecommendationError("adventurousness must be a number from 0 to 1.")
+    return number
+
+
+@dataclass(frozen=True)
+class ListenerState:
+    """Everything about the user the recommender needs, read in one session."""
+
+    history: list
+    rated: frozenset[str]
+    bans: listeners.UserBans
+    preferences: listeners.StoredPreferences
+
+
+def listener_state(user_id: int) -> ListenerState:
+    with session_scope() as session:
+        return ListenerState(
+            history=listeners.history(session, user_id, limit=HISTORY_LIMIT),
+            rated=listeners.rated_track_ids(session, user_id),
+            bans=listeners.bans(session, user_id),
+            preferences=listeners.preferences(session, user_id),
+        )
+
+
+def for_user(
+    user_id: int,
+    *,
+    k: int = 20,
+    adventurousness: float | None = None,
+    track_filter: TrackFilter | None = None,
+    now: datetime | None = None,
+) -> RecommendationList:
+    """The user's current recommendations, or a status saying why there are none."""
+    k = check_k(k)
+    if adventurousness is not None:
+        adventurousness = check_adventurousness(adventurousness)
+    state = listener_state(user_id)
+    chosen = state.preferences.adventurousness if adventurousness is None else adventurousness
+    model = loaded_model()
+    if model is None:
+        return RecommendationList("no_model", adventurousness=chosen, message=NO_MODEL_MESSAGE)
+    from ml.recommender import Exclusions, Preferences
+
+    exclusions = Exclusions(
+        track_ids=frozenset(state.rated | state.bans.track_ids),
+        artist_ids=frozenset(state.bans.artist_ids),
+    )
+    prefs = Preferences(
+        genres=state.preferences.genres,
+        moods=state.preferences.moods,
+        artist_ids=state.preferences.artist_ids,
+    )
+    try:
+        recs = model.recommender.recommend(
+            state.history,
+            k=k,
+            preferences=prefs,
+            exclusions=exclusions,
+            track_filter=track_filter,
+            adventurousness=chosen,
+            now=now,
+        )
+    except Exception:
+        log.exception("recommend failed for user %s on model %s", user_id, model.version)
+        return RecommendationList(
+            "error", model_version=model.version, adventurousness=chosen, message=ERROR_MESSAGE
+        )
+    tracks = describe(model, recs)
+    # The recommender promises to honour exclusions; a ban is a promise to the user, so check.
+    tracks = [
+        t
+        for t in tracks
+        if t.track_id not in exclusions.track_ids and t.artist_id not in exclusions.artist_ids
+    ]
+    return RecommendationList("ok", tracks, model.version, chosen)
+
+
+_catalogue_lock = threading.Lock()
+_catalogue_cache: dict[str, pd.DataFrame] = {}
+
+
+def catalogue_index(model: LoadedModelLike) -> pd.DataFrame:
+    """The bundle's track table indexed by track id, built once per model version."""
+    with _catalogue_lock:
+        cached = _catalogue_cache.get(model.version)
+        if cached is None:
+            cached = model.bundle.tracks.set_index("track_id", drop=False)
+            _catalogue_cache.clear()  # only the served version is ever asked for
+            _catalogue_cache[model.version] = cached
+        return cached
+
+
+def describe(model: LoadedModelLike, recs: Sequence[Any]) -> list[RecommendedTrack]:
+    """Join recommendations with the catalogue: names, genre, mood, cluster name, Spotify link."""
+    tracks = catalogue_index(model)
+    names = list(model.bundle.cluster_names)
+    described = []
+    for rec in recs:
+        if rec.track_id not in tracks.index:
+            log.warning("model %s recommended unknown track %s", model.version, rec.track_id)
+            continue
+        row = tracks.loc[rec.track_id]
+        cluster = int(rec.cluster)
+        moods = tuple(row["moods"]) if "moods" in row and isinstance(row["moods"], tuple) else ()
+        described.append(
+            RecommendedTrack(
+                track_id=str(rec.track_id),
+                name=str(row["name"]),
+                artist_id=int(row["artist_id"]),
+                artist_name=str(row["artist_name"]),
+                genre=str(row["genre"]) if pd.notna(row["genre"]) else "",
+                mood=next((m for m in moods if m in QUADRANT_MOODS), ""),
+                moods=moods,
+                cluster=cluster,
+                cluster_name=names[cluster] if 0 <= cluster < len(names) else f"Cluster {cluster}",
+                score=float(rec.score),
+                reasons=tuple(rec.reasons),
+                spotify_url=spotify_url(str(rec.track_id), str(row.get("source", ""))),
+            )
+        )
+    return described
+
+
+def listeners_like_you(user_id: int, k: int = 5) -> list[ListenerLikeYou]:
+    """Listeners whose history resembles the user's; empty without a model or a history."""
+    model = loaded_model()
+    if model is None:
+        return []
+    state = listener_state(user_id)
+    if not state.history:
+        return []
+    try:
+        # One more than asked, in case the user's own history was part of training.
+        matches = model.recommender.listeners_like_you(state.history, k=k + 1)
+    except Exception:
+        log.exception("listeners_like_you failed for user %s", user_id)
+        return []
+    names = list(model.bundle.cluster_names)
+    own = {str(user_id), f"user:{user_id}"}
+    return [
+        ListenerLikeYou(
+            similarity=float(m.similarity),
+            shared_tracks=int(m.shared_tracks),
+            shared_artists=int(m.shared_artists),
+            cluster_name=names[m.cluster] if 0 <= m.cluster < len(names) else "",
+        )
+        for m in matches
+        if str(m.listener) not in own
+    ][:k]
