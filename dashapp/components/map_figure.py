@@ -1,0 +1,189 @@
+"""The Explore map as a plotly figure dict: ``scattergl`` in 2D, ``scatter3d`` in 3D.
+
+Built as a plain dict, not ``go.Figure``: plotly's validators would copy and check every array of a
+114k-point figure on each callback, and the dict is what Dash serialises anyway.
+
+Arrays travel as plotly.js typed arrays (``{"dtype": "f4", "bdata": <base64>}``), which plotly.js
+reads natively: 4 bytes per float32 coordinate instead of ~10 characters of JSON text, and
+``customdata`` (the catalogue row, looked up on click and on selection) as uint32 instead of a
+string id. Categorical colourings get one trace per category, so the legend names clusters and
+a legend click hides one; feature colourings are one trace on a continuous colour scale.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import numpy as np
+
+from dashapp.services.explore import MapPoints
+
+# Plotly's "Alphabet" (26) then "Dark24": distinct hues; clusters beyond 50 reuse them.
+PALETTE: tuple[str, ...] = (
+    "#AA0DFE", "#3283FE", "#85660D", "#782AB6", "#565656", "#1C8356", "#16FF32", "#F7E1A0",
+    "#E2E2E2", "#1CBE4F", "#C4451C", "#DEA0FD", "#FE00FA", "#325A9B", "#FEAF16", "#F8A19F",
+    "#90AD1C", "#F6222E", "#1CFFCE", "#2ED9FF", "#B10DA1", "#C075A6", "#FC1CBF", "#B00068",
+    "#FBE426", "#FA0087", "#2E91E5", "#E15F99", "#1CA71C", "#FB0D0D", "#DA16FF", "#222A2A",
+    "#B68100", "#750D86", "#EB663B", "#511CFB", "#00A08B", "#FB00D1", "#FC0080", "#B2828D",
+    "#6C7C32", "#778AAE", "#862A16", "#A777F1", "#620042", "#1616A7", "#DA60CA", "#6C4516",
+    "#0D2A63", "#AF0038",
+)  # fmt: skip
+FEATURE_COLOURSCALE = "Viridis"
+HIGHLIGHT_COLOUR = "#000000"
+PLOTLY_DTYPES = {
+    "float32": "f4",
+    "float64": "f8",
+    "int8": "i1",
+    "int16": "i2",
+    "int32": "i4",
+    "uint8": "u1",
+    "uint16": "u2",
+    "uint32": "u4",
+}
+
+
+def typed_array(values: np.ndarray) -> dict[str, str]:
+    """A plotly.js typed-array spec: the raw little-endian bytes, base64-encoded."""
+    array = np.ascontiguousarray(values)
+    dtype = PLOTLY_DTYPES.get(str(array.dtype))
+    if dtype is None:
+        raise TypeError(f"plotly.js has no typed array for {array.dtype}")
+    little_endian = array.astype(array.dtype.newbyteorder("<"), copy=False)
+    return {"dtype": dtype, "bdata": base64.b64encode(little_endian.tobytes()).decode("ascii")}
+
+
+def category_colour(code: int) -> str:
+    return PALETTE[code % len(PALETTE)]
+
+
+def build_map_figure(points: MapPoints, *, uirevision: str = "map") -> dict[str, Any]:
+    """The figure for ``points``; ``uirevision`` unchanged keeps the user's zoom and camera."""
+    traces = _category_traces(points) if points.codes is not None else [_feature_trace(points)]
+    if points.highlight is not None:
+        traces.append(_highlight_trace(points))
+    return {"data": traces, "layout": _layout(points, uirevision)}
+
+
+def _base_trace(points: MapPoints, order: np.ndarray | slice, name: str) -> dict[str, Any]:
+    coords = points.coords[order]
+    trace: dict[str, Any] = {
+        "type": "scattergl" if points.dims == 2 else "scatter3d",
+        "mode": "markers",
+        "name": name,
+        "x": typed_array(coords[:, 0]),
+        "y": typed_array(coords[:, 1]),
+        "customdata": typed_array(points.rows[order]),
+        "marker": {
+            # 3D points overlap much more on screen; smaller markers keep structure visible.
+            "size": typed_array(points.size[order]) if points.dims == 2 else 2,
+            "opacity": 0.75,
+            "line": {"width": 0},
+        },
+    }
+    if points.dims == 3:
+        trace["z"] = typed_array(coords[:, 2])
+    if points.hover is not None:
+        indices = np.arange(len(points.rows))[order]
+        trace["text"] = [points.hover[i] for i in indices]
+        trace["hovertemplate"] = f"%{{text}}<extra>{_escape(name)}</extra>"
+    else:
+        # Too many points to ship a label each: name the group, details come on click.
+        trace["hovertemplate"] = f"{_escape(name)} · click for details<extra></extra>"
+    return trace
+
+
+def _category_traces(points: MapPoints) -> list[dict[str, Any]]:
+    assert points.codes is not None
+    order = np.argsort(points.codes, kind="stable")
+    sorted_codes = points.codes[order]
+    present, starts = np.unique(sorted_codes, return_index=True)
+    bounds = [*starts[1:], len(order)]
+    traces = []
+    for code, start, stop in zip(present, starts, bounds, strict=True):
+        name = points.category_names[code] if code < len(points.category_names) else "Other"
+        trace = _base_trace(points, order[start:stop], name)
+        trace["marker"]["color"] = category_colour(int(code))
+        trace["legendrank"] = int(code)
+        traces.append(trace)
+    return traces
+
+
+def _feature_trace(points: MapPoints) -> dict[str, Any]:
+    trace = _base_trace(points, slice(None), points.colour_label)
+    assert points.values is not None
+    trace["marker"].update(
+        color=typed_array(np.nan_to_num(points.values.astype(np.float32), nan=0.0)),
+        colorscale=FEATURE_COLOURSCALE,
+        showscale=True,
+        colorbar={"title": {"text": points.colour_label}, "thickness": 12},
+    )
+    if points.value_range is not None:
+        trace["marker"].update(cmin=points.value_range[0], cmax=points.value_range[1])
+    trace["showlegend"] = False
+    return trace
+
+
+def _highlight_trace(points: MapPoints) -> dict[str, Any]:
+    assert points.highlight is not None
+    trace: dict[str, Any] = {
+        "type": "scattergl" if points.dims == 2 else "scatter3d",
+        "mode": "markers",
+        "name": "Selected track",
+        "x": [points.highlight[0]],
+        "y": [points.highlight[1]],
+        "text": [points.highlight_label],
+        "hovertemplate": "%{text}<extra>selected</extra>",
+        "marker": {
+            "size": 18 if points.dims == 2 else 8,
+            "color": "rgba(0,0,0,0)",
+            "line": {"width": 3, "color": HIGHLIGHT_COLOUR},
+            "symbol": "circle-open" if points.dims == 2 else "diamond-open",
+        },
+        "showlegend": False,
+    }
+    if points.dims == 3:
+        trace["z"] = [points.highlight[2]]
+    return trace
+
+
+def _layout(points: MapPoints, uirevision: str) -> dict[str, Any]:
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    layout: dict[str, Any] = {
+        "uirevision": uirevision,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "hovermode": "closest",
+        "legend": {"itemsizing": "constant", "title": {"text": points.colour_label}},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+    }
+    if points.dims == 2:
+        layout.update(
+            dragmode="lasso",
+            xaxis=dict(hidden),
+            yaxis={**hidden, "scaleanchor": "x"},
+        )
+        if points.highlight is not None:
+            layout["xaxis"]["range"], layout["yaxis"]["range"] = _window(points)
+    else:
+        layout["scene"] = {
+            "xaxis": dict(hidden),
+            "yaxis": dict(hidden),
+            "zaxis": dict(hidden),
+            "aspectmode": "data",
+        }
+    return layout
+
+
+def _window(points: MapPoints) -> tuple[list[float], list[float]]:
+    """Axis ranges centred on the highlighted track, a tenth of the map wide."""
+    assert points.highlight is not None
+    extent = points.coords.max(axis=0) - points.coords.min(axis=0) if len(points.coords) else None
+    half = float(max(extent[:2].max(), 1e-3)) / 10 if extent is not None else 1.0
+    x, y = points.highlight[0], points.highlight[1]
+    return [x - half, x + half], [y - half, y + half]
+
+
+def _escape(text: str) -> str:
+    # Plotly's hovertemplate reads "%{...}" as a placeholder and renders tags; names are text.
+    return text.replace("%{", "% {").replace("<", "&lt;").replace(">", "&gt;")

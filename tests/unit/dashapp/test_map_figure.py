@@ -1,0 +1,126 @@
+"""The Explore map figure: compact typed arrays, one trace per category, 2D and 3D."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+from explore_frames import loaded_model
+
+from dashapp.components.map_figure import build_map_figure, category_colour, typed_array
+from dashapp.services import explore
+
+
+def decode(spec: dict) -> np.ndarray:
+    dtypes = {"f4": "<f4", "u4": "<u4", "u1": "<u1", "i4": "<i4"}
+    return np.frombuffer(base64.b64decode(spec["bdata"]), dtype=dtypes[spec["dtype"]])
+
+
+@pytest.fixture
+def base():
+    return explore.map_base(loaded_model(300, version="figure-test"))
+
+
+def test_typed_array_round_trips():
+    values = np.array([1.5, -2.25, 3.0], dtype=np.float32)
+    spec = typed_array(values)
+    assert spec["dtype"] == "f4"
+    np.testing.assert_array_equal(decode(spec), values)
+    with pytest.raises(TypeError):
+        typed_array(np.array(["a"]))
+
+
+def test_one_trace_per_present_category_with_stable_colours(base):
+    points = explore.map_points(base, colour_by="cluster")
+    figure = build_map_figure(points)
+    traces = figure["data"]
+    _, names = base.categories["cluster"]
+    present = sorted(set(points.codes.tolist()))
+    assert [t["name"] for t in traces] == [names[c] for c in present]
+    assert all(t["type"] == "scattergl" for t in traces)
+    for trace, code in zip(traces, present, strict=True):
+        rows = decode(trace["customdata"])
+        assert (base.categories["cluster"][0][rows] == code).all()
+        assert trace["marker"]["color"] == category_colour(code)
+        np.testing.assert_array_equal(decode(trace["x"]), base.coords2[rows, 0])
+        np.testing.assert_array_equal(decode(trace["y"]), base.coords2[rows, 1])
+    all_rows = np.concatenate([decode(t["customdata"]) for t in traces])
+    assert sorted(all_rows.tolist()) == list(range(300))
+
+
+def test_filtering_keeps_each_categorys_colour(base):
+    from ml.filters import TrackFilter
+
+    full = {
+        t["name"]: t["marker"]["color"] for t in build_map_figure(explore.map_points(base))["data"]
+    }
+    only_rock = explore.map_points(base, track_filter=TrackFilter(genres_include=("rock",)))
+    for trace in build_map_figure(only_rock)["data"]:
+        assert trace["marker"]["color"] == full[trace["name"]]
+
+
+def test_feature_colouring_is_one_trace_with_a_colour_scale(base):
+    figure = build_map_figure(explore.map_points(base, colour_by="valence"))
+    (trace,) = figure["data"]
+    marker = trace["marker"]
+    assert marker["showscale"] and (marker["cmin"], marker["cmax"]) == (0.0, 1.0)
+    rows = decode(trace["customdata"])
+    np.testing.assert_allclose(
+        decode(marker["color"]), base.tracks["valence"].to_numpy()[rows], rtol=1e-6
+    )
+
+
+def test_3d_map_is_scatter3d_with_z(base):
+    figure = build_map_figure(explore.map_points(base, dims=3, colour_by="mood"))
+    assert {t["type"] for t in figure["data"]} == {"scatter3d"}
+    trace = figure["data"][0]
+    rows = decode(trace["customdata"])
+    np.testing.assert_array_equal(decode(trace["z"]), base.coords3[rows, 2])
+    assert "scene" in figure["layout"] and "xaxis" not in figure["layout"]
+
+
+def test_uirevision_and_lasso_are_set(base):
+    layout = build_map_figure(explore.map_points(base), uirevision="keep-me")["layout"]
+    assert layout["uirevision"] == "keep-me"
+    assert layout["dragmode"] == "lasso"
+
+
+def test_hover_labels_only_for_small_views(base, monkeypatch):
+    small = build_map_figure(explore.map_points(base, only_rows=np.arange(10)))
+    texts = [text for trace in small["data"] for text in trace["text"]]
+    assert sorted(texts) == sorted(f"Song {i} · Artist {i % 50}" for i in range(10))
+    monkeypatch.setattr(explore, "HOVER_TEXT_LIMIT", 5)
+    large = build_map_figure(explore.map_points(base))
+    assert all("text" not in trace for trace in large["data"])
+    assert all("click for details" in trace["hovertemplate"] for trace in large["data"])
+
+
+def test_highlight_adds_a_marker_and_centres_the_2d_view(base):
+    figure = build_map_figure(explore.map_points(base, highlight_row=7))
+    marker = figure["data"][-1]
+    assert marker["name"] == "Selected track"
+    x, y = base.coords2[7]
+    assert marker["x"] == [pytest.approx(x)] and marker["y"] == [pytest.approx(y)]
+    x0, x1 = figure["layout"]["xaxis"]["range"]
+    assert x0 < x < x1 and x1 - x0 < np.ptp(base.coords2[:, 0])
+
+
+def test_plotly_accepts_the_figure(base):
+    # Plotly's own validators must accept every property we send (catches typos in names).
+    figure = build_map_figure(explore.map_points(base, colour_by="energy", highlight_row=1))
+    go.Figure(figure)
+    go.Figure(build_map_figure(explore.map_points(base, dims=3)))
+
+
+def test_payload_is_compact(base):
+    figure = build_map_figure(explore.map_points(base))
+    payload = len(pio.to_json(figure, validate=False))
+    # Per point: 2 float32 coordinates, a uint32 row and a uint8 size (base64: x4/3), plus
+    # small hover labels at this size; far below the ~100 bytes per point of a JSON list.
+    per_point = payload / 300
+    assert per_point < 60, per_point
+    assert json.loads(pio.to_json(figure, validate=False))["layout"]["dragmode"] == "lasso"
