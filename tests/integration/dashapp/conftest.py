@@ -236,3 +236,26 @@ def add_user(email: str = "ada@example.com") -> int:
 @pytest.fixture
 def user_id(sqlite_db) -> int:
     return add_user()
+
+
+PASSWORD = "correct horse battery"
+
+
+def register(client, email: str = "ada@example.com", name: str = "Ada") -> int:
+    """Register through the real form (CSRF is off in tests) and return the new user's id."""
+    response = client.post(
+        "/register",
+        data={"display_name": name, "email": email, "password": PASSWORD, "confirm": PASSWORD},
+    )
+    assert response.status_code == 302, response.data
+    from sqlalchemy import select
+
+    with session_scope() as session:
+        return session.scalar(select(User.id).where(User.email == email))
+
+
+@pytest.fixture
+def logged_in(app, catalogue):
+    """(client, user id) of a freshly registered user on the app's database with the catalogue."""
+    client = app.test_client()
+    return client, register(client)
