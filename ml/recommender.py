@@ -1,0 +1,641 @@
+"""Hybrid, explainable recommendations over a trained model bundle (docs/RECOMMENDER.md).
+
+Every call scores the whole catalogue with a handful of vectorised terms, each in [0, 1] or
+[-1, 1], blended with ``ScoringWeights``:
+
+- content: cosine between a track and the listener's taste vector (``ml.listeners.taste_vector``:
+  likes and favourites pull, skips push, everything fades with age), in the standardised feature
+  space (never in UMAP space). Adventurousness caps it (the "distance band"): above the cap a closer
+  track gains nothing, so other terms choose among tracks that are close enough.
+- cluster: the share of the listener's taste that falls in the track's song cluster; adventurousness
+  turns it around (0: stay in your clusters, 1: visit the others).
+- collaborative: "listeners like you" (``ml.listeners.ListenerModel``), for a track and its artist.
+- artist: artists the listener liked pull their other tracks, skipped artists push.
+- cooccurrence: how often the track shares a curated playlist with the history's tracks.
+- popularity: the catalogue percentile; favoured at adventurousness 0, penalised near 1.
+- preference: onboarding genres/moods/artists; weighs double when there is no history (cold start).
+
+Then hard filters (bans, exclusions, liked/heard/recently skipped tracks, the TrackFilter mask),
+and a greedy MMR re-rank (Carbonell & Goldstein 1998) of the best few hundred with at most
+``max_per_artist`` tracks per artist and one version of a song. Reasons are built for the final k
+only, from the terms that contributed most. Nothing here loops over the catalogue in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ml.feedback import FeedbackWeights, TrackWeights, summarise_history
+from ml.filters import FilterIndex, TrackFilter
+from ml.listeners import (
+    CollaborativeSignal,
+    ListenerMatch,
+    ListenerModel,
+    taste_vector,
+    top_indices,
+    unit_rows,
+)
+from ml.moods import MOODS, moods_mask
+from ml.schema import AUDIO_FEATURES, HistoryEvent
+
+# Audio features a "matches your taste" reason may name, with words for low and high values.
+FEATURE_WORDS: dict[str, tuple[str, str]] = {
+    "danceability": ("low danceability", "danceable"),
+    "energy": ("low energy", "high energy"),
+    "valence": ("melancholic", "upbeat"),
+    "acousticness": ("electric", "acoustic"),
+    "instrumentalness": ("vocal", "instrumental"),
+    "speechiness": ("sung", "speechy"),
+    "tempo": ("slow tempo", "fast tempo"),
+    "loudness": ("quiet", "loud"),
+    "liveness": ("studio", "live"),
+}
+# A taste profile feature is "distinctive" beyond this many standard deviations from the
+# catalogue mean, and a track "matches" it within this many.
+DISTINCTIVE_Z = 0.5
+MATCH_Z = 0.75
+# A source must contribute at least this much to a score to be given as a reason.
+REASON_MIN = 0.02
+
+
+class UnknownTrackError(ValueError):
+    """A track id that is not in the served model's catalogue."""
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """What a listener told us at onboarding (used most when there is no history yet)."""
+
+    genres: tuple[str, ...] = ()
+    moods: tuple[str, ...] = ()
+    artist_ids: tuple[int, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.genres or self.moods or self.artist_ids)
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """Tracks and artists that must never be returned (bans, already rated, ...)."""
+
+    track_ids: frozenset[str] = frozenset()
+    artist_ids: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    track_id: str
+    score: float
+    reasons: tuple[str, ...]  # at least two human sentences, strongest first
+    cluster: int
+    sources: dict[str, float] = field(default_factory=dict)  # term -> weighted contribution
+
+
+@dataclass(frozen=True)
+class ScoringWeights:
+    """Blend weights of the scoring terms and the re-rank settings (docs/RECOMMENDER.md)."""
+
+    content: float = 1.0
+    cluster: float = 0.3
+    collaborative: float = 0.6
+    collaborative_artist: float = 0.2
+    artist: float = 0.3
+    cooccurrence: float = 0.6
+    popularity: float = 0.15
+    preference: float = 0.5
+    cold_start_preference: float = 1.0
+    # Content cosine is capped at 1 - band * adventurousness (the distance band).
+    distance_band: float = 0.5
+    # MMR trade-off: lambda = diversity_min + diversity_span * adventurousness.
+    diversity_min: float = 0.1
+    diversity_span: float = 0.4
+    max_per_artist: int = 2
+    pool_size: int = 300
+    cooccurrence_damping: float = 0.3
+
+
+@dataclass
+class _Scored:
+    """One request's scores and what the reasons need to know about the request."""
+
+    total: np.ndarray
+    terms: dict[str, np.ndarray]
+    weights: TrackWeights
+    taste: np.ndarray
+    cluster_share: np.ndarray  # per cluster slot, sums to 1 (or all 0)
+    adventurousness: float
+    preferences: Preferences
+    collaborative: CollaborativeSignal
+    mode: str  # "history", "playlist" or "seed"
+
+
+class Recommender:
+    """Scores the catalogue for a history, a playlist or a seed track; see the module docstring."""
+
+    def __init__(
+        self,
+        tracks: pd.DataFrame,
+        features: np.ndarray,
+        cluster_names: Sequence[str],
+        listeners: ListenerModel | None = None,
+        cooccurrence: sparse.spmatrix | None = None,
+        weights: ScoringWeights | None = None,
+        feedback: FeedbackWeights | None = None,
+        exclude_heard: bool = True,
+    ) -> None:
+        features = np.asarray(features, dtype=np.float32)
+        if len(tracks) != len(features):
+            raise ValueError("tracks and features must have one row per track")
+        self.tracks = tracks.reset_index(drop=True)
+        self.weights = weights or ScoringWeights()
+        self.feedback = feedback or (listeners.feedback if listeners is not None else None)
+        self.exclude_heard = exclude_heard
+        self.listeners = listeners
+        n = len(self.tracks)
+        self._ids = pd.Index(self.tracks["track_id"].astype(str).to_numpy(dtype=object))
+        self._unit = unit_rows(features)
+        self.cluster_names = list(cluster_names)
+        labels = (
+            self.tracks["cluster"].to_numpy(dtype=np.int64)
+            if "cluster" in self.tracks.columns
+            else np.full(n, -1, dtype=np.int64)
+        )
+        # Slot len(cluster_names) holds density clustering's noise label (-1).
+        self._cluster = np.where(labels < 0, len(self.cluster_names), labels)
+        self._n_cluster_slots = len(self.cluster_names) + 1
+        artist_codes, self._artist_values = pd.factorize(
+            self.tracks["artist_id"].to_numpy(), sort=True
+        )
+        self._artist = artist_codes.astype(np.int64)
+        self._artist_index = pd.Index(self._artist_values)
+        popularity = pd.to_numeric(self.tracks["popularity"], errors="coerce").fillna(0)
+        self._popularity_raw = popularity.to_numpy(dtype=np.float64)
+        self._popularity = popularity.rank(pct=True).to_numpy(dtype=np.float32)
+        # One version of a song per list: same title (case-folded) by the same artist.
+        song_keys = self.tracks["name"].astype(str).str.casefold().str.strip() + "\x1f" + (
+            self.tracks["artist_id"].astype(str)
+        )
+        self._song = pd.factorize(song_keys)[0].astype(np.int64)
+        self._names = self.tracks["name"].astype(str).to_numpy(dtype=object)
+        self._artist_names = self.tracks["artist_name"].astype(str).to_numpy(dtype=object)
+        self._audio_names = [name for name in AUDIO_FEATURES if name in self.tracks.columns]
+        audio = self.tracks[self._audio_names].apply(pd.to_numeric, errors="coerce")
+        audio = audio.fillna(audio.median()).to_numpy(dtype=np.float64)
+        scale = audio.std(axis=0)
+        self._audio_z = ((audio - audio.mean(axis=0)) / np.where(scale > 0, scale, 1)).astype(
+            np.float32
+        )
+        self._filter_index = FilterIndex(self.tracks)
+        self._cooccurrence = self._prepare_cooccurrence(cooccurrence, n)
+
+    @classmethod
+    def from_bundle(cls, bundle: Any, **options: Any) -> Recommender:
+        """A recommender over a ``ml.artifact.ModelBundle`` (options go to ``__init__``)."""
+        return cls(
+            tracks=bundle.tracks,
+            features=bundle.features,
+            cluster_names=bundle.cluster_names,
+            listeners=bundle.listeners,
+            cooccurrence=bundle.cooccurrence,
+            **options,
+        )
+
+    def _prepare_cooccurrence(
+        self, cooccurrence: sparse.spmatrix | None, n: int
+    ) -> sparse.csr_matrix | None:
+        if cooccurrence is None or cooccurrence.nnz == 0:
+            return None
+        if cooccurrence.shape != (n, n):
+            raise ValueError(f"cooccurrence must be {n} x {n}, got {cooccurrence.shape}")
+        matrix = sparse.csr_matrix(cooccurrence, dtype=np.float32, copy=True)
+        matrix.setdiag(0)
+        matrix.eliminate_zeros()
+        # Damp tracks that co-occur with everything (a hit on every playlist says little).
+        degree = np.asarray((matrix > 0).sum(axis=0), dtype=np.float32).ravel()
+        damping = np.maximum(degree, 1.0) ** -self.weights.cooccurrence_damping
+        return sparse.csr_matrix(matrix @ sparse.diags(damping.astype(np.float32)))
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def n_tracks(self) -> int:
+        return len(self._ids)
+
+    def recommend(
+        self,
+        history: Sequence[HistoryEvent],
+        *,
+        k: int = 20,
+        preferences: Preferences | None = None,
+        exclusions: Exclusions | None = None,
+        track_filter: TrackFilter | None = None,
+        adventurousness: float = 0.5,
+        now: datetime | None = None,
+    ) -> list[Recommendation]:
+        """The best ``k`` tracks for a listener (see the module docstring).
+
+        ``now`` anchors the recency decay; by default the newest event, so a replayed history
+        gives the same list.
+        """
+        weights = summarise_history(history, self._ids, now, self.feedback)
+        scored = self._score(weights, preferences or Preferences(), adventurousness, "history")
+        allowed = self._allowed(exclusions, track_filter)
+        allowed[weights.banned] = False
+        allowed[weights.liked] = False
+        allowed[weights.recently_skipped] = False
+        if self.exclude_heard:
+            allowed[weights.heard] = False
+        return self._select(scored, allowed, k)
+
+    def similar_tracks(
+        self, track_id: str, *, k: int = 20, exclusions: Exclusions | None = None
+    ) -> list[Recommendation]:
+        """Tracks like one seed track (never the seed itself or another version of it)."""
+        seed = self._position(track_id)
+        weights = TrackWeights.from_positive(np.array([seed]))
+        scored = self._score(weights, Preferences(), 0.0, "seed")
+        allowed = self._allowed(exclusions, None)
+        allowed[self._song == self._song[seed]] = False
+        return self._select(scored, allowed, k)
+
+    def continue_playlist(
+        self,
+        track_ids: Sequence[str],
+        *,
+        k: int = 20,
+        exclusions: Exclusions | None = None,
+        track_filter: TrackFilter | None = None,
+        adventurousness: float = 0.5,
+    ) -> list[Recommendation]:
+        """Tracks to add to a playlist; its last tracks weigh most (that is where it goes on).
+
+        Unknown track ids are ignored; an empty playlist gets popular, diverse picks.
+        """
+        positions = self._ids.get_indexer(pd.Index(list(track_ids), dtype=object))
+        positions = positions[positions >= 0]
+        # Linear ramp from 1/2 (first track) to 1 (last track).
+        ramp = np.linspace(0.5, 1.0, len(positions)) if len(positions) else np.zeros(0)
+        weights = TrackWeights.from_positive(positions, ramp * 2)
+        scored = self._score(weights, Preferences(), adventurousness, "playlist")
+        allowed = self._allowed(exclusions, track_filter)
+        allowed[positions] = False
+        return self._select(scored, allowed, k)
+
+    def listeners_like_you(
+        self, history: Sequence[HistoryEvent], *, k: int = 5, now: datetime | None = None
+    ) -> list[ListenerMatch]:
+        """Stored listeners closest to this history (empty without a listener model)."""
+        if self.listeners is None:
+            return []
+        weights = summarise_history(history, self._ids, now, self.feedback)
+        taste = taste_vector(weights, self._unit)
+        return self.listeners.listeners_like_you(weights, k=k, taste=taste)
+
+    def relevance(
+        self,
+        weights: TrackWeights,
+        *,
+        preferences: Preferences | None = None,
+        adventurousness: float = 0.5,
+        exclude_listener: str | None = None,
+    ) -> np.ndarray:
+        """The blended score of every track before filters and re-ranking (for evaluation).
+
+        ``exclude_listener`` keeps one stored listener out of the collaborative signal (the
+        playlist being evaluated must not be its own neighbour).
+        """
+        scored = self._score(
+            weights, preferences or Preferences(), adventurousness, "history", exclude_listener
+        )
+        return scored.total
+
+    # ------------------------------------------------------------------ scoring
+    def _position(self, track_id: str) -> int:
+        position = self._ids.get_indexer([str(track_id)])[0]
+        if position < 0:
+            raise UnknownTrackError(f"track {track_id!r} is not in the current model's catalogue")
+        return int(position)
+
+    def _score(
+        self,
+        weights: TrackWeights,
+        preferences: Preferences,
+        adventurousness: float,
+        mode: str,
+        exclude_listener: str | None = None,
+    ) -> _Scored:
+        w = self.weights
+        a = float(np.clip(adventurousness, 0.0, 1.0))
+        n = self.n_tracks
+        terms: dict[str, np.ndarray] = {}
+
+        preference = self._preference_match(preferences)
+        taste = taste_vector(weights, self._unit)
+        cold = weights.is_empty
+        if cold and preference is not None and preference.any():
+            # Cold start: taste is the mean sound of what the listener said they like.
+            taste = unit_rows((preference @ self._unit / preference.sum())[None, :])[0]
+        if taste.any():
+            similarity = self._unit @ taste
+            terms["content"] = w.content * np.minimum(similarity, 1.0 - w.distance_band * a)
+
+        share = self._cluster_share(weights, preference)
+        if share.any():
+            familiar = (share / share.max())[self._cluster]
+            terms["cluster"] = w.cluster * ((1.0 - a) * familiar + a * (1.0 - familiar))
+
+        signal = CollaborativeSignal.none(n)
+        if self.listeners is not None and len(weights.positive):
+            signal = self.listeners.collaborative_signal(weights, exclude_listener)
+            if signal.neighbours:
+                terms["collaborative"] = (
+                    w.collaborative * signal.tracks + w.collaborative_artist * signal.artists
+                )
+
+        artist = self._artist_affinity(weights)
+        if artist is not None:
+            terms["artist"] = w.artist * artist[self._artist]
+
+        if self._cooccurrence is not None and len(weights.positive):
+            rows = self._cooccurrence[weights.positive]
+            together = np.asarray(rows.T @ weights.positive_weights, dtype=np.float32).ravel()
+            peak = together.max()
+            if peak > 0:
+                terms["cooccurrence"] = w.cooccurrence * together / peak
+
+        # 1 at adventurousness 0, 0 at 2/3, -1/2 at 1: popular first when playing safe, the
+        # long tail first when exploring.
+        terms["popularity"] = w.popularity * (1.0 - 1.5 * a) * self._popularity
+
+        if preference is not None:
+            pull = w.cold_start_preference if cold else w.preference
+            terms["preference"] = pull * preference
+
+        total = np.zeros(n, dtype=np.float32)
+        for values in terms.values():
+            total += values
+        return _Scored(total, terms, weights, taste, share, a, preferences, signal, mode)
+
+    def _preference_match(self, preferences: Preferences) -> np.ndarray | None:
+        """Per track, the share of stated preference kinds (genre, mood, artist) it fits."""
+        if preferences.is_empty:
+            return None
+        parts = []
+        if preferences.genres:
+            wanted = {_slug(genre) for genre in preferences.genres}
+            codes, sets = self._filter_index.genre_codes
+            per_set = np.array([bool(wanted & s) for s in sets], dtype=bool)
+            parts.append(per_set[codes] if len(codes) else np.zeros(0, bool))
+        moods = tuple(m for m in preferences.moods if m in MOODS)
+        if moods:
+            parts.append((self._filter_index.mood_bits & np.uint16(moods_mask(moods))) != 0)
+        if preferences.artist_ids:
+            chosen = np.zeros(len(self._artist_values), dtype=bool)
+            codes = self._artist_index.get_indexer(list(preferences.artist_ids))
+            chosen[codes[codes >= 0]] = True
+            parts.append(chosen[self._artist])
+        if not parts:
+            return None
+        return (np.sum(parts, axis=0) / len(parts)).astype(np.float32)
+
+    def _cluster_share(
+        self, weights: TrackWeights, preference: np.ndarray | None
+    ) -> np.ndarray:
+        slots = self._n_cluster_slots
+        if len(weights.positive):
+            mass = np.bincount(
+                self._cluster[weights.positive], weights=weights.positive_weights, minlength=slots
+            )
+            if len(weights.negative):
+                push = np.bincount(
+                    self._cluster[weights.negative],
+                    weights=weights.negative_weights,
+                    minlength=slots,
+                )
+                mass = np.clip(mass - 0.5 * push, 0.0, None)
+        elif preference is not None:
+            mass = np.bincount(self._cluster, weights=preference, minlength=slots)
+        else:
+            return np.zeros(slots)
+        mass[-1] = 0.0  # noise is not a cluster one can be "in"
+        total = mass.sum()
+        return mass / total if total > 0 else mass
+
+    def _artist_affinity(self, weights: TrackWeights) -> np.ndarray | None:
+        if weights.is_empty:
+            return None
+        n_artists = len(self._artist_values)
+        pull = np.bincount(
+            self._artist[weights.positive], weights=weights.positive_weights, minlength=n_artists
+        )
+        push = np.bincount(
+            self._artist[weights.negative], weights=weights.negative_weights, minlength=n_artists
+        )
+        affinity = pull - push
+        peak = np.abs(affinity).max()
+        return (affinity / peak).astype(np.float32) if peak > 0 else None
+
+    def _allowed(
+        self, exclusions: Exclusions | None, track_filter: TrackFilter | None
+    ) -> np.ndarray:
+        allowed = np.ones(self.n_tracks, dtype=bool)
+        if track_filter is not None and not track_filter.is_empty:
+            allowed &= track_filter.mask(self._filter_index)
+        if exclusions is not None:
+            if exclusions.track_ids:
+                ids = pd.Index(sorted(exclusions.track_ids), dtype=object)
+                positions = self._ids.get_indexer(ids)
+                allowed[positions[positions >= 0]] = False
+            if exclusions.artist_ids:
+                banned = np.zeros(len(self._artist_values), dtype=bool)
+                codes = self._artist_index.get_indexer(list(exclusions.artist_ids))
+                banned[codes[codes >= 0]] = True
+                allowed &= ~banned[self._artist]
+        return allowed
+
+    # ------------------------------------------------------------------ re-ranking
+    def _select(self, scored: _Scored, allowed: np.ndarray, k: int) -> list[Recommendation]:
+        if k <= 0 or not allowed.any():
+            return []
+        total = np.where(allowed, scored.total, -np.inf)
+        pool = top_indices(total, max(self.weights.pool_size, 3 * k))
+        pool = pool[np.isfinite(total[pool])]
+        chosen = self._mmr(pool, total[pool], k, scored.adventurousness, scored.mode)
+        return [self._recommendation(position, scored) for position in chosen]
+
+    def _mmr(
+        self, pool: np.ndarray, scores: np.ndarray, k: int, adventurousness: float, mode: str
+    ) -> list[int]:
+        """Greedy maximal marginal relevance over ``pool`` (sorted best first)."""
+        w = self.weights
+        spread = scores[0] - scores[-1] if len(scores) else 0.0
+        relevance = (scores - scores[-1]) / spread if spread > 0 else np.ones(len(scores))
+        diversity = w.diversity_min + (0 if mode == "seed" else w.diversity_span * adventurousness)
+        vectors = self._unit[pool]
+        closest = np.zeros(len(pool), dtype=np.float32)
+        open_ = np.ones(len(pool), dtype=bool)
+        artists = self._artist[pool]
+        songs = self._song[pool]
+        per_artist: dict[int, int] = {}
+        chosen: list[int] = []
+        while len(chosen) < k and open_.any():
+            value = (1.0 - diversity) * relevance - diversity * closest
+            value = np.where(open_, value, -np.inf)
+            best = int(np.argmax(value))  # ties: the earlier, i.e. better-scored, track
+            chosen.append(int(pool[best]))
+            open_ &= songs != songs[best]
+            artist = int(artists[best])
+            per_artist[artist] = per_artist.get(artist, 0) + 1
+            if per_artist[artist] >= w.max_per_artist:
+                open_ &= artists != artist
+            closest = np.maximum(closest, vectors @ vectors[best])
+        return chosen
+
+    # ------------------------------------------------------------------ reasons
+    def _recommendation(self, position: int, scored: _Scored) -> Recommendation:
+        sources = {
+            name: float(values[position])
+            for name, values in scored.terms.items()
+            if float(values[position]) != 0.0
+        }
+        cluster = int(self._cluster[position])
+        label = -1 if cluster == len(self.cluster_names) else cluster
+        return Recommendation(
+            track_id=str(self._ids[position]),
+            score=float(scored.total[position]),
+            reasons=self._reasons(position, scored, sources),
+            cluster=label,
+            sources=sources,
+        )
+
+    def _reasons(
+        self, position: int, scored: _Scored, sources: dict[str, float]
+    ) -> tuple[str, ...]:
+        ranked: list[tuple[float, str]] = []
+
+        def add(strength: float, sentence: str | None) -> None:
+            if sentence and sentence not in (text for _, text in ranked):
+                ranked.append((strength, sentence))
+
+        weights = scored.weights
+        if len(weights.positive) and sources.get("content", 0) > REASON_MIN:
+            add(sources["content"], self._nearest_reason(position, scored))
+        if sources.get("cooccurrence", 0) > REASON_MIN:
+            add(sources["cooccurrence"], self._cooccurrence_reason(position, weights))
+        if sources.get("collaborative", 0) > REASON_MIN:
+            if scored.collaborative.tracks[position] > 0.05:
+                text = "Listeners like you play it"
+            else:
+                text = f"Listeners like you play {self._artist_names[position]}"
+            if scored.mode == "seed":
+                text = f"Listeners who play {self._describe(weights.positive[0])} also play it"
+            elif scored.mode == "playlist":
+                text = "Listeners who play this playlist's tracks play it too"
+            add(sources["collaborative"], text)
+        if sources.get("artist", 0) > REASON_MIN:
+            add(sources["artist"], f"More from {self._artist_names[position]}, an artist you like")
+        if sources.get("preference", 0) > REASON_MIN:
+            for sentence in self._preference_reasons(position, scored.preferences):
+                add(sources["preference"], sentence)
+        add(sources.get("cluster", 0.0) + 0.01, self._cluster_reason(position, scored))
+        add(0.015, self._feature_reason(position, scored))
+        add(0.005, self._popularity_reason(position, scored.adventurousness))
+        ranked.sort(key=lambda item: -item[0])
+        return tuple(sentence for _, sentence in ranked[:4])
+
+    def _describe(self, position: int) -> str:
+        return f"{self._names[position]} by {self._artist_names[position]}"
+
+    def _nearest_reason(self, position: int, scored: _Scored) -> str:
+        weights = scored.weights
+        # Liked tracks explain best; plays only when nothing liked is close.
+        candidates = weights.liked if len(weights.liked) else weights.positive
+        similarity = self._unit[candidates] @ self._unit[position]
+        nearest = int(candidates[int(np.argmax(similarity))])
+        if scored.mode == "seed":
+            return f"Sounds like {self._describe(nearest)}"
+        if scored.mode == "playlist":
+            return f"Fits next to {self._describe(nearest)} in this playlist"
+        verb = "liked" if len(weights.liked) else "played"
+        return f"Because you {verb} {self._describe(nearest)}"
+
+    def _cooccurrence_reason(self, position: int, weights: TrackWeights) -> str | None:
+        column = self._cooccurrence[weights.positive][:, [position]].toarray().ravel()
+        if not column.any():
+            return None
+        partner = int(weights.positive[int(np.argmax(column))])
+        return f"Often on playlists with {self._describe(partner)}"
+
+    def _preference_reasons(self, position: int, preferences: Preferences) -> list[str]:
+        sentences = []
+        codes, sets = self._filter_index.genre_codes
+        carried = sets[codes[position]]
+        genre = next((g for g in preferences.genres if _slug(g) in carried), None)
+        if genre:
+            sentences.append(f"Fits your preferred genre: {_slug(genre)}")
+        bits = int(self._filter_index.mood_bits[position])
+        mood = next(
+            (m for m in preferences.moods if m in MOODS and bits >> MOODS.index(m) & 1), None
+        )
+        if mood:
+            sentences.append(f"Fits your mood: {mood}")
+        artist_id = self._artist_values[self._artist[position]]
+        if artist_id in set(preferences.artist_ids):
+            sentences.append(f"By {self._artist_names[position]}, one of your chosen artists")
+        return sentences
+
+    def _cluster_reason(self, position: int, scored: _Scored) -> str | None:
+        slot = int(self._cluster[position])
+        if slot == len(self.cluster_names):
+            return None
+        name = self.cluster_names[slot]
+        share = scored.cluster_share
+        if share.any() and share[slot] >= 0.2 * share.max():
+            return f"Same cluster: {name}"
+        if share.any() and scored.adventurousness >= 0.5:
+            return f"Something new for you: the {name} cluster"
+        return f"From the {name} cluster"
+
+    def _feature_reason(self, position: int, scored: _Scored) -> str | None:
+        positive = scored.weights.positive
+        if not len(positive) or not self._audio_names:
+            return None
+        profile = scored.weights.positive_weights @ self._audio_z[positive]
+        profile /= scored.weights.positive_weights.sum()
+        track = self._audio_z[position]
+        order = np.argsort(-np.abs(profile), kind="stable")
+        words = []
+        for column in order:
+            if abs(profile[column]) < DISTINCTIVE_Z or len(words) == 2:
+                break
+            same_side = np.sign(track[column]) == np.sign(profile[column])
+            if same_side and abs(track[column] - profile[column]) <= MATCH_Z:
+                low, high = FEATURE_WORDS[self._audio_names[column]]
+                words.append(high if profile[column] > 0 else low)
+        if not words:
+            return None
+        subject = "this playlist" if scored.mode == "playlist" else "your taste"
+        if scored.mode == "seed":
+            subject = "the track you started from"
+        return f"Matches {subject}: {' and '.join(words)}"
+
+    def _popularity_reason(self, position: int, adventurousness: float) -> str:
+        raw = round(float(self._popularity_raw[position]))
+        percentile = self._popularity[position]
+        if percentile >= 0.8:
+            return f"Widely played (popularity {raw}/100)"
+        if percentile <= 0.3 and adventurousness >= 0.5:
+            return f"A lesser-known find (popularity {raw}/100)"
+        return f"Popularity {raw}/100"
+
+
+def _slug(genre: str) -> str:
+    # The same normalisation as ml.schema.genre_slug on both sides of "rock/hard rock".
+    return "/".join(" ".join(part.casefold().split()) for part in str(genre).split("/", 1))
