@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
@@ -7,6 +8,14 @@ import pytest
 from scipy import sparse
 from sklearn.cluster import KMeans
 
+from ml.artifact import (
+    COORDINATE_COLUMNS,
+    FORMAT_VERSION,
+    ModelBundle,
+    load_bundle,
+    save_bundle,
+    validate_bundle,
+)
 from ml.features import TrackFeaturizer
 from ml.filters import TrackFilter
 from ml.listeners import ListenerModel
@@ -60,14 +69,21 @@ def world():
         membership[playlist, rng.choice(by_genre[genre], 15, replace=False)] = 1.0
     membership = membership.tocsr()
     cooccurrence = (membership.T @ membership).tocsr()
-    bundle = SimpleNamespace(
-        tracks=tracks,
-        features=features,
-        cluster_names=names,
-        cluster_centroids=kmeans.cluster_centers_,
-        listeners=listeners,
-        cooccurrence=cooccurrence,
-        featurizer=featurizer,
+    for column in COORDINATE_COLUMNS:
+        tracks[column] = np.float32(0.0)  # maps are not the recommender's business
+    bundle = validate_bundle(
+        ModelBundle(
+            format_version=FORMAT_VERSION,
+            version="test-recommender",
+            created_at=NOW,
+            tracks=tracks,
+            featurizer=featurizer,
+            features=features,
+            cluster_names=names,
+            cluster_centroids=kmeans.cluster_centers_.astype(np.float32),
+            listeners=listeners,
+            cooccurrence=cooccurrence,
+        )
     )
     return SimpleNamespace(
         bundle=bundle, tracks=tracks, recommender=Recommender.from_bundle(bundle), by_genre=by_genre
@@ -279,7 +295,7 @@ def test_similar_tracks_skips_other_versions_of_the_seed(world):
     tracks.loc[1, ["name", "artist_id", "artist_name"]] = tracks.loc[0, [
         "name", "artist_id", "artist_name"
     ]].to_numpy()
-    bundle = SimpleNamespace(**{**vars(world.bundle), "tracks": tracks})
+    bundle = replace(world.bundle, tracks=tracks)
     recs = Recommender.from_bundle(bundle).similar_tracks(tracks["track_id"][0], k=N_TRACKS)
     assert tracks["track_id"][1] not in {r.track_id for r in recs}
 
@@ -298,7 +314,7 @@ def test_listeners_like_you_delegates_to_the_listener_model(world):
     matches = world.recommender.listeners_like_you(likes(world, "latin", n=15), k=3)
     assert len(matches) == 3
     assert all(m.listener.startswith("user:latin") for m in matches)
-    bare = SimpleNamespace(**{**vars(world.bundle), "listeners": None, "cooccurrence": None})
+    bare = replace(world.bundle, listeners=None, cooccurrence=None)
     recommender = Recommender.from_bundle(bare)
     assert recommender.listeners_like_you(likes(world, "latin"), k=3) == []
     recs = recommender.recommend(likes(world, "latin"), k=5)
@@ -313,3 +329,10 @@ def test_relevance_scores_the_whole_catalogue(world):
     assert scores.shape == (N_TRACKS,)
     genre = world.tracks["genre"].to_numpy()
     assert scores[genre == "rock"].mean() > scores[genre != "rock"].mean()
+
+
+def test_a_saved_and_loaded_bundle_recommends_the_same(world, tmp_path):
+    save_bundle(world.bundle, tmp_path)
+    loaded = Recommender.from_bundle(load_bundle(tmp_path))
+    history = likes(world, "latin")
+    assert loaded.recommend(history, k=10) == world.recommender.recommend(history, k=10)
