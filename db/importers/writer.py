@@ -1,11 +1,14 @@
 """Upsert parsed ``CatalogueFrames`` into the database inside the caller's transaction.
 
-Every catalogue source (TidyTuesday, Kaggle, the demo generator) ends here. The writer uses
-SQLAlchemy Core bulk statements with the dialect's ``INSERT ... ON CONFLICT`` (SQLite and
-PostgreSQL share the syntax), never per-row ORM objects: a 114k-track file must load in seconds.
+Every catalogue source (TidyTuesday, Kaggle, the demo generator) ends here. The bulk tables
+(tracks, track genres, playlist items, artists) are diffed in Python against what is stored, then
+only new rows are inserted and changed rows updated with the driver's ``executemany`` on
+pre-rendered SQL: SQLAlchemy's per-row parameter handling cost more than the database itself
+(30 s for the TidyTuesday file on SQLite, against 3 s this way). Values still go through each
+column type's own bind processor, so what is stored is exactly what the ORM would store.
 
-Upserts only touch rows whose values differ (``WHERE ... IS DISTINCT FROM excluded``) and return
-the keys they touched, so a re-import writes nothing and reports 0 inserted, 0 updated.
+A re-import therefore writes nothing and reports 0 inserted, 0 updated. Small tables (genres,
+playlists) use the dialect's ``INSERT ... ON CONFLICT``, which SQLite and PostgreSQL share.
 """
 
 from __future__ import annotations
@@ -229,18 +232,100 @@ def _batches(rows: Sequence[dict[str, Any]], size: int = BATCH_ROWS) -> Iterator
 
 def _ids_by(connection: Connection, key: Any, id_column: Any, keys: Iterable[Any]) -> dict:
     """{key: id} for the given keys that exist, queried in chunks."""
+    return {row[0]: row[1] for row in _select_in(connection, [key, id_column], key, keys)}
+
+
+def _placeholder(connection: Connection) -> str:
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
+
+
+def _names(connection: Connection, names: Iterable[str]) -> str:
+    """Identifiers quoted where the dialect needs it ("key" is a keyword in places)."""
+    return ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
+
+
+def _select_in(
+    connection: Connection, columns: Sequence[Any], key: Any, keys: Iterable[Any]
+) -> list[tuple]:
+    """Raw rows of ``columns`` whose ``key`` is in ``keys``, as the driver returns them."""
     keys = list(keys)
-    found: dict[Any, Any] = {}
-    for start in range(0, len(keys), IN_LIST_SIZE):
-        chunk = keys[start : start + IN_LIST_SIZE]
-        rows = connection.execute(select(key, id_column).where(key.in_(chunk)))
-        found.update((row[0], row[1]) for row in rows)
+    names = _names(connection, [column.name for column in columns])
+    mark = _placeholder(connection)
+    found: list[tuple] = []
+    cursor = _cursor(connection)
+    try:
+        for start in range(0, len(keys), IN_LIST_SIZE):
+            chunk = keys[start : start + IN_LIST_SIZE]
+            sql = (
+                f"SELECT {names} FROM {key.table.name} "
+                f"WHERE {key.name} IN ({', '.join([mark] * len(chunk))})"
+            )
+            cursor.execute(sql, tuple(chunk))
+            found.extend(tuple(row) for row in cursor.fetchall())
+    finally:
+        cursor.close()
     return found
+
+
+def _cursor(connection: Connection) -> Any:
+    """A DBAPI cursor on the connection's current transaction (no per-row result wrapping)."""
+    return connection.connection.cursor()
+
+
+def _bound(connection: Connection, column: Any, values: list[Any]) -> list[Any]:
+    """``values`` as the column type's bind processor hands them to the driver."""
+    process = column.type._cached_bind_processor(connection.dialect)
+    if process is None:
+        return values
+    return [None if v is None else process(v) for v in values]
+
+
+def _insert_many(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple],
+    tick: Callable[[int], None] = lambda _n: None,
+) -> None:
+    """Plain ``INSERT`` of already-bound row tuples through the driver's executemany."""
+    mark = _placeholder(connection)
+    sql = (
+        f"INSERT INTO {table.name} ({_names(connection, columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
+    cursor = _cursor(connection)
+    try:
+        for start in range(0, len(rows), BATCH_ROWS):
+            batch = list(rows[start : start + BATCH_ROWS])
+            cursor.executemany(sql, batch)
+            tick(len(batch))
+    finally:
+        cursor.close()
+
+
+def _update_many(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    key: str,
+    rows: Sequence[tuple],
+) -> None:
+    """``UPDATE ... WHERE key = ?`` for row tuples of (*columns values, key value)."""
+    mark = _placeholder(connection)
+    quote = connection.dialect.identifier_preparer.quote
+    assignments = ", ".join(f"{quote(column)} = {mark}" for column in columns)
+    sql = f"UPDATE {table.name} SET {assignments} WHERE {key} = {mark}"
+    cursor = _cursor(connection)
+    try:
+        for start in range(0, len(rows), BATCH_ROWS):
+            cursor.executemany(sql, list(rows[start : start + BATCH_ROWS]))
+    finally:
+        cursor.close()
 
 
 def _python_values(series: pd.Series) -> list[Any]:
     """Plain Python scalars with None for missing values (DB drivers refuse numpy scalars)."""
-    return series.astype(object).where(series.notna(), None).tolist()
+    return series.to_numpy(dtype=object, na_value=None).tolist()
 
 
 def _records(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -328,26 +413,21 @@ def _write_artists(
     """Insert unseen primary artists; return {name key: id}, ids that existed before, inserted."""
     names = [str(n) for n in _python_values(tracks["primary_artist"])]
     first_spelling: dict[str, str] = {}
-    for name in names:
-        first_spelling.setdefault(artist_name_key(name), " ".join(name.split()))
+    for name, key in zip(names, _artist_keys(names), strict=True):
+        first_spelling.setdefault(key, " ".join(name.split()))
     existing = _ids_by(connection, ARTISTS.c.name_key, ARTISTS.c.id, first_spelling)
     before = set(existing.values())
-    rows = [
-        {"name": name, "name_key": key, "popularity": 0.0}
-        for key, name in first_spelling.items()
-        if key not in existing
-    ]
-    inserted = 0
-    statement = (
-        _insert(connection, ARTISTS)
-        .on_conflict_do_nothing(index_elements=["name_key"])
-        .returning(ARTISTS.c.name_key, ARTISTS.c.id)
-    )
-    for batch in _batches(rows):
-        created = connection.execute(statement, batch).all()
-        inserted += len(created)
-        existing.update((row[0], row[1]) for row in created)
+    rows = [(name, key, 0.0) for key, name in first_spelling.items() if key not in existing]
+    _insert_many(connection, ARTISTS, ("name", "name_key", "popularity"), rows)
+    inserted = len(rows)
+    existing.update(_ids_by(connection, ARTISTS.c.name_key, ARTISTS.c.id, [r[1] for r in rows]))
     return existing, before, inserted
+
+
+def _artist_keys(names: list[str]) -> list[str]:
+    """``artist_name_key`` of each name, computed once per distinct spelling."""
+    keys = {name: artist_name_key(name) for name in set(names)}
+    return [keys[name] for name in names]
 
 
 def _recompute_artist_popularity(connection: Connection, artists_before: set[int]) -> int:
@@ -372,7 +452,7 @@ def _recompute_artist_popularity(connection: Connection, artists_before: set[int
 
 def _track_records(
     tracks: pd.DataFrame, artist_ids: dict[str, int], source: str, now: datetime
-) -> list[dict[str, Any]]:
+) -> dict[str, list[Any]]:
     primary = [str(n) for n in _python_values(tracks["primary_artist"])]
     artist_names = [
         names if names is not None else first
@@ -381,7 +461,7 @@ def _track_records(
     columns: dict[str, list[Any]] = {
         "id": [str(v) for v in _python_values(tracks["track_id"])],
         "name": [str(v) for v in _python_values(tracks["name"])],
-        "artist_id": [artist_ids[artist_name_key(name)] for name in primary],
+        "artist_id": [artist_ids[key] for key in _artist_keys(primary)],
         "artist_names": artist_names,
         "album_id": _text(tracks["album_id"]),
         "album_name": _text(tracks["album_name"]),
@@ -395,8 +475,7 @@ def _track_records(
     for column in AUDIO_FEATURES:
         columns[column] = _python_values(pd.to_numeric(tracks[column]).astype("float64"))
     columns["source"] = [source] * len(tracks)
-    columns["imported_at"] = [now] * len(tracks)
-    return _records(columns)
+    return columns
 
 
 def _write_tracks(
@@ -407,26 +486,32 @@ def _write_tracks(
     now: datetime,
     tick: Callable[[int], None],
 ) -> tuple[int, int]:
-    records = _track_records(tracks, artist_ids, source, now)
-    existing = set(_ids_by(connection, TRACKS.c.id, TRACKS.c.id, (r["id"] for r in records)))
-    insert = _insert(connection, TRACKS)
-    statement = insert.on_conflict_do_update(
-        index_elements=["id"],
-        set_={
-            **{c: insert.excluded[c] for c in TRACK_VALUE_COLUMNS},
-            "imported_at": insert.excluded.imported_at,
-        },
-        where=or_(*(TRACKS.c[c].is_distinct_from(insert.excluded[c]) for c in TRACK_VALUE_COLUMNS)),
-    ).returning(TRACKS.c.id)
-    inserted = updated = 0
-    for batch in _batches(records):
-        for track_id in connection.execute(statement, batch).scalars():
-            if track_id in existing:
-                updated += 1
-            else:
-                inserted += 1
-        tick(len(batch))
-    return inserted, updated
+    """Insert new tracks, update those whose stored values differ; return (inserted, updated)."""
+    columns = _track_records(tracks, artist_ids, source, now)
+    bound = {name: _bound(connection, TRACKS.c[name], values) for name, values in columns.items()}
+    ids = bound["id"]
+    compared = list(TRACK_VALUE_COLUMNS)
+    stored = {
+        row[0]: row[1:]
+        for row in _select_in(
+            connection, [TRACKS.c.id, *(TRACKS.c[c] for c in compared)], TRACKS.c.id, ids
+        )
+    }
+    values = list(zip(*(bound[c] for c in compared), strict=True))
+    at = _bound(connection, TRACKS.c.imported_at, [now])[0]
+    new_rows: list[tuple] = []
+    changed_rows: list[tuple] = []
+    for track_id, row in zip(ids, values, strict=True):
+        before = stored.get(track_id)
+        # Raw stored values equal bound incoming ones (SQLite's 1/0 equal True/False).
+        if before is None:
+            new_rows.append((track_id, *row, at))
+        elif before != row:
+            changed_rows.append((*row, at, track_id))
+    _insert_many(connection, TRACKS, ("id", *compared, "imported_at"), new_rows)
+    _update_many(connection, TRACKS, (*compared, "imported_at"), "id", changed_rows)
+    tick(len(ids))
+    return len(new_rows), len(changed_rows)
 
 
 def _write_track_genres(
@@ -436,6 +521,7 @@ def _write_track_genres(
     tick: Callable[[int], None],
 ) -> int:
     pairs: dict[tuple[str, int], None] = {}
+    memo: dict[tuple[Any, Any], tuple[int | None, int | None]] = {}
     for track_id, genre, subgenre in zip(
         _python_values(track_genres["track_id"]),
         _python_values(track_genres["genre"]),
@@ -443,22 +529,29 @@ def _write_track_genres(
         strict=True,
     ):
         # A track with a subgenre carries both the subgenre and its top-level genre.
-        top = _genre_id(genre_ids, genre, None)
+        label = (genre, subgenre)
+        if label not in memo:
+            memo[label] = (
+                _genre_id(genre_ids, genre, None),
+                _genre_id(genre_ids, genre, subgenre),
+            )
+        top, sub = memo[label]
         if top is None:
             continue
         pairs[(str(track_id), top)] = None
-        sub = _genre_id(genre_ids, genre, subgenre)
         if sub is not None:
             pairs[(str(track_id), sub)] = None
-    rows = [{"track_id": t, "genre_id": g} for t, g in pairs]
-    statement = (
-        _insert(connection, TRACK_GENRES)
-        .on_conflict_do_nothing(index_elements=["track_id", "genre_id"])
-        .returning(TRACK_GENRES.c.track_id)
+    stored = set(
+        _select_in(
+            connection,
+            [TRACK_GENRES.c.track_id, TRACK_GENRES.c.genre_id],
+            TRACK_GENRES.c.track_id,
+            {track_id for track_id, _ in pairs},
+        )
     )
-    inserted = 0
-    for batch in _batches(rows):
-        inserted += len(connection.execute(statement, batch).all())
+    rows = [pair for pair in pairs if pair not in stored]
+    _insert_many(connection, TRACK_GENRES, ("track_id", "genre_id"), rows)
+    inserted = len(rows)
     tick(len(track_genres))
     return inserted
 
@@ -530,28 +623,32 @@ def _write_playlist_items(
         int(pid): list(group["track_id"])
         for pid, group in ordered.groupby("playlist_id", sort=False)
     }
+    stored_rows = _select_in(
+        connection,
+        [PLAYLIST_ITEMS.c.playlist_id, PLAYLIST_ITEMS.c.position, PLAYLIST_ITEMS.c.track_id],
+        PLAYLIST_ITEMS.c.playlist_id,
+        wanted,
+    )
     stored: dict[int, list[str]] = {pid: [] for pid in wanted}
-    playlist_ids_wanted = list(wanted)
-    for start in range(0, len(playlist_ids_wanted), IN_LIST_SIZE):
-        chunk = playlist_ids_wanted[start : start + IN_LIST_SIZE]
-        rows = connection.execute(
-            select(PLAYLIST_ITEMS.c.playlist_id, PLAYLIST_ITEMS.c.track_id)
-            .where(PLAYLIST_ITEMS.c.playlist_id.in_(chunk))
-            .order_by(PLAYLIST_ITEMS.c.playlist_id, PLAYLIST_ITEMS.c.position)
-        )
-        for playlist_id, track_id in rows:
-            stored[playlist_id].append(track_id)
+    for playlist_id, _position, track_id in sorted(stored_rows):
+        stored[playlist_id].append(track_id)
     changed = [pid for pid, tracks in wanted.items() if stored[pid] != tracks]
     removed = sum(len(stored[pid]) for pid in changed)
     for start in range(0, len(changed), IN_LIST_SIZE):
         chunk = changed[start : start + IN_LIST_SIZE]
         connection.execute(delete(PLAYLIST_ITEMS).where(PLAYLIST_ITEMS.c.playlist_id.in_(chunk)))
+    added_at = _bound(connection, PLAYLIST_ITEMS.c.added_at, [datetime.now(UTC)])[0]
+    unlocked = _bound(connection, PLAYLIST_ITEMS.c.locked, [False])[0]
     rows = [
-        {"playlist_id": pid, "track_id": track_id, "position": position}
+        (pid, position, track_id, unlocked, added_at)
         for pid in changed
         for position, track_id in enumerate(wanted[pid])
     ]
-    for batch in _batches(rows):
-        connection.execute(PLAYLIST_ITEMS.insert(), batch)
+    _insert_many(
+        connection,
+        PLAYLIST_ITEMS,
+        ("playlist_id", "position", "track_id", "locked", "added_at"),
+        rows,
+    )
     tick(len(items))
     return len(rows), removed
