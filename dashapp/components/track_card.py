@@ -13,12 +13,12 @@ from ml.moods import MOOD_LABELS
 
 
 def spotify_embed(track_id: str) -> html.Iframe:
-    """Spotify's own player; it only plays when the browser is online (and loads lazily)."""
+    """Spotify's own player; it only plays when the browser is online."""
     return html.Iframe(
         src=f"https://open.spotify.com/embed/track/{track_id}",
         className="spotify-embed mt-2",
         title="Spotify player",
-        **{"loading": "lazy"},
+        allow="encrypted-media",
     )
 
 

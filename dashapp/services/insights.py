@@ -160,6 +160,37 @@ def for_user(user_id: int) -> Insights:
     return _with_model_views(insights, events)
 
 
+@dataclass(frozen=True)
+class TasteSummary:
+    listens: int
+    top_genres: list[tuple[str, float]]
+    top_clusters: list[tuple[str, float]]
+
+
+def taste_summary(user_id: int) -> TasteSummary:
+    """The user's top genres and clusters only (Home's side panel): no catalogue-wide reads."""
+    with session_scope() as session:
+        events = listeners.listening_events(session, user_id)
+        genres_of = listeners.listened_track_genres(session, user_id) if len(events) else {}
+    if events.empty:
+        return TasteSummary(0, [], [])
+    events["week"] = week_start(events["at"])
+    _, genre_labels, genre_weights = explode_genres(events, genres_of)
+    top_clusters: list[tuple[str, float]] = []
+    from dashapp.services import recommendations
+
+    model = recommendations.loaded_model()
+    if model is not None:
+        tracks = recommendations.catalogue_index(model)
+        names = list(model.bundle.cluster_names)
+        known = events.loc[events["track_id"].isin(tracks.index), "track_id"]
+        clusters = tracks.loc[known, "cluster"].astype("int64")
+        top_clusters = shares(
+            pd.Series([names[c] if 0 <= c < len(names) else f"Cluster {c}" for c in clusters])
+        )
+    return TasteSummary(len(events), shares(genre_labels, genre_weights), top_clusters)
+
+
 def _with_model_views(insights: Insights, events: pd.DataFrame) -> Insights:
     from dashapp.services import recommendations
 

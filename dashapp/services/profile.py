@@ -164,3 +164,11 @@ def rename(user_id: int, display_name: str) -> str:
             raise ProfileError("Your account no longer exists; log in again.")
         user.display_name = name
     return name
+
+
+def artist_labels(artist_ids: Sequence[int]) -> list[Choice]:
+    """Names for artist ids (unknown ids are dropped), in the order given."""
+    ids = [int(a) for a in artist_ids or ()]
+    with session_scope() as session:
+        names = listeners.artist_names(session, ids)
+    return [Choice(a, names[a]) for a in ids if a in names]

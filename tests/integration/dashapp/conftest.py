@@ -7,8 +7,6 @@ pages can be tested without training; the browser tests use a really trained mod
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -181,35 +179,10 @@ def catalogue(sqlite_db) -> Catalogue:
     return seed_catalogue()
 
 
-@dataclass(frozen=True)
-class _Exclusions:
-    track_ids: frozenset = frozenset()
-    artist_ids: frozenset = frozenset()
-
-
-@dataclass(frozen=True)
-class _Preferences:
-    genres: tuple = ()
-    moods: tuple = ()
-    artist_ids: tuple = ()
-
-
-def _ensure_recommender_types(monkeypatch) -> None:
-    """Until ``ml.recommender`` lands, give the service its two value types (same fields)."""
-    try:
-        import ml.recommender  # noqa: F401
-    except ModuleNotFoundError:
-        stand_in = types.ModuleType("ml.recommender")
-        stand_in.Exclusions = _Exclusions
-        stand_in.Preferences = _Preferences
-        monkeypatch.setitem(sys.modules, "ml.recommender", stand_in)
-
-
 @pytest.fixture
 def fake_model(catalogue, monkeypatch) -> FakeLoadedModel:
     from dashapp.services import recommendations
 
-    _ensure_recommender_types(monkeypatch)
     model = FakeLoadedModel(
         FakeBundle(catalogue.tracks, ["Bright pop", "Heavy guitars"]),
         FakeRecommender(catalogue.tracks),

@@ -1,0 +1,169 @@
+"""Profile: name, taste (genres, moods, artists, adventurousness), bans, password and deletion.
+
+Password change and account deletion are the Jinja forms in ``dashapp.auth`` (they need the
+password and a CSRF token); this page links to them. Every callback takes the user from
+``current_user``; a ban id sent by the browser is only ever lifted if it is the user's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+
+from dashapp.components import preference_form as form
+from dashapp.services import feedback, profile
+from db.queries.listeners import BanRow
+
+dash.register_page(__name__, path="/profile", title="Profile · Mixmap")
+
+UNBAN_TYPE = "unban"
+
+
+def _user_id() -> int:
+    return int(current_user.id)
+
+
+def _card(title: str, body: list[Any], card_id: str) -> dbc.Card:
+    return dbc.Card(
+        dbc.CardBody([html.H2(title, className="h5"), *body]), className="mb-3", id=card_id
+    )
+
+
+def bans_list(bans: list[BanRow]) -> Any:
+    if not bans:
+        return html.P("You have not banned anything.", className="text-secondary small mb-0")
+    return dbc.ListGroup(
+        [
+            dbc.ListGroupItem(
+                [
+                    html.Span(
+                        "Artist: " if ban.artist_id else "Track: ", className="text-secondary"
+                    ),
+                    html.Span(ban.label),
+                    dbc.Button(
+                        "Lift ban",
+                        id={"type": UNBAN_TYPE, "ban": ban.id},
+                        size="sm",
+                        color="link",
+                        className="float-end p-0",
+                        n_clicks=0,
+                    ),
+                ]
+            )
+            for ban in bans
+        ],
+        flush=True,
+    )
+
+
+def layout(**_query: Any) -> html.Div:
+    if not current_user or not current_user.is_authenticated:
+        return html.Div()
+    view = profile.get_profile(_user_id())
+    prefs = view.preferences
+    account = _card(
+        "You",
+        [
+            dbc.Label("Name shown in the app", html_for="profile-name"),
+            dbc.InputGroup(
+                [
+                    dbc.Input(id="profile-name", value=view.display_name, maxLength=80),
+                    dbc.Button("Save name", id="profile-save-name", n_clicks=0),
+                ],
+                className="mb-2",
+            ),
+            html.Div(id="profile-name-status"),
+            html.P(["Email: ", html.Strong(view.email)], className="small mb-2"),
+            html.Div(
+                [
+                    html.A("Change password", href="/account/password", className="me-3"),
+                    html.A("Delete account", href="/account/delete", className="text-danger"),
+                ],
+                className="small",
+            ),
+        ],
+        "profile-account",
+    )
+    taste = _card(
+        "Your taste",
+        [
+            form.preference_fields(prefs, view.artist_choices),
+            dbc.Label("Adventurousness", html_for="profile-adventurousness", className="mt-3"),
+            dcc.Slider(
+                id="profile-adventurousness",
+                min=0,
+                max=1,
+                step=0.05,
+                value=prefs.adventurousness,
+                marks={0: "familiar", 0.5: "balanced", 1: "far out"},
+            ),
+            dbc.Button("Save taste", id="profile-save-taste", className="mt-3", n_clicks=0),
+            html.Div(id="profile-taste-status", className="mt-2"),
+        ],
+        "profile-taste",
+    )
+    bans = _card(
+        "Bans",
+        [html.Div(bans_list(feedback.list_bans(_user_id())), id="profile-bans")],
+        "profile-bans-card",
+    )
+    return dbc.Row([dbc.Col([account, bans], lg=5), dbc.Col(taste, lg=7)], id="profile")
+
+
+@callback(
+    Output("profile-name-status", "children"),
+    Input("profile-save-name", "n_clicks"),
+    State("profile-name", "value"),
+    prevent_initial_call=True,
+)
+def save_name(_clicks: int, name: str | None) -> Any:
+    try:
+        saved = profile.rename(_user_id(), name or "")
+    except profile.ProfileError as error:
+        return dbc.Alert(str(error), color="danger", className="py-2")
+    return dbc.Alert(f"Saved: you are {saved}.", color="success", className="py-2", duration=4000)
+
+
+@callback(
+    Output("profile-taste-status", "children"),
+    Input("profile-save-taste", "n_clicks"),
+    State(form.GENRES_ID, "value"),
+    State(form.MOODS_ID, "value"),
+    State(form.ARTISTS_ID, "value"),
+    State("profile-adventurousness", "value"),
+    prevent_initial_call=True,
+)
+def save_taste(_clicks, genres, moods, artists, adventurousness) -> Any:
+    try:
+        profile.save_preferences(
+            _user_id(),
+            genres=genres or [],
+            moods=moods or [],
+            artist_ids=artists or [],
+            adventurousness=adventurousness,
+        )
+    except profile.ProfileError as error:
+        return dbc.Alert(str(error), color="danger", className="py-2")
+    return dbc.Alert(
+        "Saved. Your recommendations now follow it.",
+        color="success",
+        className="py-2",
+        duration=4000,
+    )
+
+
+@callback(
+    Output("profile-bans", "children"),
+    Input({"type": UNBAN_TYPE, "ban": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def lift_ban(_clicks: list[int | None]) -> Any:
+    if not isinstance(ctx.triggered_id, dict) or not any(t["value"] for t in ctx.triggered):
+        raise PreventUpdate
+    feedback.unban(_user_id(), int(ctx.triggered_id["ban"]))
+    return bans_list(feedback.list_bans(_user_id()))

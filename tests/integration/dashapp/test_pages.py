@@ -1,0 +1,218 @@
+"""Page callbacks through Dash's own endpoint: what a logged-in browser would get back.
+
+The access tests post to ``/_dash-update-component`` exactly as the browser does: without a
+session nothing runs, and ids of another user's rows in the request never touch that user's data
+because every callback takes the user from ``current_user``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from dashapp.services import feedback, profile
+from tests.integration.dashapp.conftest import add_user
+
+
+def dash_update(client, output: str, inputs: list, state: list | None = None, changed=None):
+    output_id, prop = output.rsplit(".", 1)
+    payload = {
+        "output": output,
+        "outputs": {"id": output_id, "property": prop},
+        "inputs": inputs,
+        "state": state or [],
+        "changedPropIds": changed or [],
+    }
+    return client.post("/_dash-update-component", json=payload)
+
+
+def recommendations_request(client, adventurousness=0.5):
+    return dash_update(
+        client,
+        "home-recommendations.children",
+        [
+            {"id": "home-feedback-tick", "property": "data", "value": 0},
+            {"id": "adventurousness", "property": "value", "value": adventurousness},
+        ],
+    )
+
+
+def feedback_click(client, track_id: str, kind: str):
+    button = {"kind": kind, "track": track_id, "type": "feedback"}
+    return client.post(
+        "/_dash-update-component",
+        json={
+            "output": "..home-feedback-tick.data...feedback-toast.children..."
+            "feedback-toast.color...feedback-toast.is_open..",
+            "outputs": [
+                {"id": "home-feedback-tick", "property": "data"},
+                {"id": "feedback-toast", "property": "children"},
+                {"id": "feedback-toast", "property": "color"},
+                {"id": "feedback-toast", "property": "is_open"},
+            ],
+            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+            "state": [{"id": "home-feedback-tick", "property": "data", "value": 0}],
+            "changedPropIds": [
+                json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+            ],
+        },
+    )
+
+
+def track_ids_in(response) -> list[str]:
+    text = response.get_data(as_text=True)
+    ids = []
+    for part in text.split('"track":"')[1:]:
+        track = part.split('"', 1)[0]
+        if track not in ids:
+            ids.append(track)
+    return ids
+
+
+def test_home_lists_recommendations_and_a_like_removes_the_track(logged_in, fake_model):
+    client, user_id = logged_in
+    before = track_ids_in(recommendations_request(client))
+    assert before[:3] == ["trk00", "trk01", "trk02"]
+    clicked = feedback_click(client, "trk00", "like")
+    assert clicked.status_code == 200, clicked.data
+    assert "Liked" in clicked.get_data(as_text=True)
+    after = track_ids_in(recommendations_request(client))
+    assert "trk00" not in after
+    assert [e.track_id for e in profile_history(user_id)] == ["trk00"]
+
+
+def profile_history(user_id):
+    from db.queries import listeners
+    from db.session import session_scope
+
+    with session_scope() as session:
+        return listeners.history(session, user_id)
+
+
+def test_home_explains_when_there_is_no_model(logged_in, no_model):
+    client, _ = logged_in
+    response = recommendations_request(client)
+    assert response.status_code == 200
+    assert "No recommendations yet" in response.get_data(as_text=True)
+
+
+def test_a_feedback_click_for_an_unknown_track_shows_an_error_not_a_trace(logged_in, fake_model):
+    client, _ = logged_in
+    response = feedback_click(client, "no-such-track", "like")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "There is no track" in body and "danger" in body
+    assert "Traceback" not in body
+
+
+def test_insights_callback_renders_empty_states_for_a_new_user(logged_in, no_model):
+    client, _ = logged_in
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": "..insights-charts.children...insights-summary.children..",
+            "outputs": [
+                {"id": "insights-charts", "property": "children"},
+                {"id": "insights-summary", "property": "children"},
+            ],
+            "inputs": [{"id": "insights", "property": "id", "value": "insights"}],
+            "state": [],
+            "changedPropIds": [],
+        },
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert body.count("Nothing to show yet") == 8
+    assert "No listening yet" in body
+
+
+def test_dash_callbacks_refuse_a_request_without_a_session(client):
+    response = client.post(
+        "/_dash-update-component",
+        json={"output": "home-recommendations.children", "inputs": [], "changedPropIds": []},
+    )
+    assert response.status_code == 401
+    assert b"track" not in response.data
+
+
+def test_another_users_ban_id_in_a_callback_does_not_touch_their_bans(logged_in, catalogue):
+    client, user_id = logged_in
+    other = add_user("eve@example.com")
+    feedback.ban_track(other, "trk10")
+    feedback.ban_track(user_id, "trk20")
+    their_ban = feedback.list_bans(other)[0].id
+    button = {"ban": their_ban, "type": "unban"}
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": "profile-bans.children",
+            "outputs": {"id": "profile-bans", "property": "children"},
+            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+            "state": [],
+            "changedPropIds": [
+                json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"
+            ],
+        },
+    )
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert len(feedback.list_bans(other)) == 1  # untouched
+    assert "Song 2-0" in body and "Song 1-0" not in body  # only the user's own bans come back
+
+
+def test_recommendations_callback_only_ever_uses_the_session_user(logged_in, fake_model):
+    client, _ = logged_in
+    other = add_user("eve@example.com")
+    feedback.record_feedback(other, "trk00", feedback.BAN_ARTIST)
+    profile.save_preferences(other, genres=["rap"])
+    ids = track_ids_in(recommendations_request(client))
+    assert "trk00" in ids  # Eve's ban is not applied to Ada
+    assert fake_model.recommender.calls[-1]["preferences"].genres == ()
+
+
+def as_user(app, user_id):
+    """A request context with the user logged in, for calling layouts and callbacks directly."""
+    from flask_login import login_user
+
+    from dashapp.auth import SessionUser
+    from dashapp.services import accounts
+
+    context = app.test_request_context("/")
+    context.push()
+    login_user(SessionUser(accounts.get_account(user_id)))
+    return context
+
+
+def test_every_page_layout_renders_for_a_logged_in_user(app, logged_in, fake_model):
+    from dashapp.pages import home, insights, onboarding
+    from dashapp.pages import profile as profile_page
+
+    _, user_id = logged_in
+    feedback.ban_track(user_id, "trk00")
+    context = as_user(app, user_id)
+    try:
+        for page in (home, insights, onboarding, profile_page):
+            rendered = json.dumps(page.layout().to_plotly_json(), default=str)
+            assert rendered
+        assert "onboarding-banner" in json.dumps(home.layout().to_plotly_json(), default=str)
+        bans = json.dumps(profile_page.layout().to_plotly_json(), default=str)
+        assert "Song 0-0" in bans
+        panel = json.dumps([c.to_plotly_json() for c in home.show_side_panel(0)], default=str)
+        assert "Listeners like you" in panel and "Your playlists" in panel
+    finally:
+        context.pop()
+
+
+def test_onboarding_saves_the_taste_and_sends_the_user_home(app, logged_in):
+    from dashapp.pages import onboarding
+
+    _, user_id = logged_in
+    context = as_user(app, user_id)
+    try:
+        href, error = onboarding.save_and_go_home(1, [], [], [])
+        assert "Pick at least one" in json.dumps(error.to_plotly_json())
+        href, error = onboarding.save_and_go_home(1, ["pop"], ["calm"], [])
+        assert (href, error) == ("/", None)
+    finally:
+        context.pop()
+    assert profile.preferences(user_id).genres == ("pop",)
+    assert not profile.needs_onboarding(user_id)
