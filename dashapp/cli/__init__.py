@@ -11,8 +11,9 @@ from flask import Flask
 from dashapp.cli.catalog import catalog_group
 from dashapp.cli.db import db_group
 from dashapp.cli.ml import ml_group
+from dashapp.cli.setup import setup_command  # also attaches `catalog demo` (dashapp/cli/demo.py)
 
 
 def register_cli(server: Flask) -> None:
-    for group in (db_group, catalog_group, ml_group):
+    for group in (db_group, catalog_group, ml_group, setup_command):
         server.cli.add_command(group)
