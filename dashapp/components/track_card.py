@@ -53,8 +53,16 @@ def track_card(track: RecommendedTrack, rank: int, embed: bool = False) -> dbc.C
                         html.Span(f"{rank}.", className="text-secondary me-2"),
                         html.Div(
                             [
-                                html.H3(track.name, className="card-title h6"),
-                                html.Div(track.artist_name, className="text-secondary small"),
+                                html.H3(
+                                    track.name,
+                                    className="card-title h6 track-title",
+                                    **{"data-track-id": track.track_id},
+                                ),
+                                html.Div(
+                                    track.artist_name,
+                                    className="text-secondary small track-artist",
+                                    **{"data-artist-id": str(track.artist_id)},
+                                ),
                             ],
                             className="flex-grow-1",
                         ),

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import json
 
+from plotly.utils import PlotlyJSONEncoder
+
 from dashapp.services import feedback, profile
 from tests.integration.dashapp.conftest import add_user
+
+
+def rendered_json(component) -> str:
+    """A Dash component tree as the browser receives it."""
+    return json.dumps(component, cls=PlotlyJSONEncoder)
 
 
 def dash_update(client, output: str, inputs: list, state: list | None = None, changed=None):
@@ -191,12 +198,12 @@ def test_every_page_layout_renders_for_a_logged_in_user(app, logged_in, fake_mod
     context = as_user(app, user_id)
     try:
         for page in (home, insights, onboarding, profile_page):
-            rendered = json.dumps(page.layout().to_plotly_json(), default=str)
+            rendered = rendered_json(page.layout())
             assert rendered
-        assert "onboarding-banner" in json.dumps(home.layout().to_plotly_json(), default=str)
-        bans = json.dumps(profile_page.layout().to_plotly_json(), default=str)
+        assert "onboarding-banner" in rendered_json(home.layout())
+        bans = rendered_json(profile_page.layout())
         assert "Song 0-0" in bans
-        panel = json.dumps([c.to_plotly_json() for c in home.show_side_panel(0)], default=str)
+        panel = rendered_json(home.show_side_panel(0))
         assert "Listeners like you" in panel and "Your playlists" in panel
     finally:
         context.pop()
@@ -209,7 +216,7 @@ def test_onboarding_saves_the_taste_and_sends_the_user_home(app, logged_in):
     context = as_user(app, user_id)
     try:
         href, error = onboarding.save_and_go_home(1, [], [], [])
-        assert "Pick at least one" in json.dumps(error.to_plotly_json())
+        assert "Pick at least one" in rendered_json(error)
         href, error = onboarding.save_and_go_home(1, ["pop"], ["calm"], [])
         assert (href, error) == ("/", None)
     finally:

@@ -1,0 +1,106 @@
+"""Track cards, feedback buttons, charts and the insights arithmetic, without a server."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pandas as pd
+from plotly.utils import PlotlyJSONEncoder
+
+from dashapp.auth import safe_next
+from dashapp.components import charts
+from dashapp.components.feedback_buttons import BUTTONS, feedback_id
+from dashapp.components.track_card import track_list
+from dashapp.services import insights
+from dashapp.services.recommendations import RecommendedTrack, spotify_url
+
+
+def rendered_json(component) -> str:
+    """A Dash component tree as the browser receives it."""
+    return json.dumps(component, cls=PlotlyJSONEncoder)
+
+
+def recommended(track_id: str, source: str = "tidytuesday") -> RecommendedTrack:
+    return RecommendedTrack(
+        track_id=track_id,
+        name=f"Song {track_id}",
+        artist_id=3,
+        artist_name="Band",
+        genre="rock",
+        mood="happy",
+        moods=("happy",),
+        cluster=1,
+        cluster_name="Loud guitars",
+        score=0.9,
+        reasons=("Because you liked Band.", "It is as energetic as your favourites."),
+        spotify_url=spotify_url(track_id, source),
+    )
+
+
+def test_cards_carry_pattern_matching_feedback_buttons_for_their_track():
+    rendered = rendered_json(track_list([recommended("a1"), recommended("b2")]))
+    for kind, *_ in BUTTONS:
+        assert json.dumps(feedback_id("b2", kind)) in rendered
+    assert "Because you liked Band." in rendered
+    assert "https://open.spotify.com/track/a1" in rendered
+    assert rendered.count("open.spotify.com/embed") == 1  # only the top card embeds a player
+
+
+def test_demo_tracks_get_no_spotify_link():
+    assert spotify_url("x", "demo") is None
+    rendered = rendered_json(track_list([recommended("d1", "demo")]))
+    assert "spotify" not in rendered.lower()
+
+
+def test_hour_weekday_grid_counts_events_in_utc():
+    events = pd.DataFrame(
+        {
+            "at": pd.to_datetime(
+                ["2026-11-02 09:10", "2026-11-02 09:50", "2026-11-08 23:00"], utc=True
+            )
+        }
+    )
+    grid = insights.hour_weekday(events)
+    assert grid.shape == (7, 24)
+    assert grid.loc["Mon", 9] == 2 and grid.loc["Sun", 23] == 1
+    assert int(grid.to_numpy().sum()) == 3
+
+
+def test_a_track_in_two_genres_gives_each_half_a_listen():
+    events = pd.DataFrame({"track_id": ["t1", "t2"], "week": [datetime(2026, 1, 5)] * 2})
+    _, genres, weights = insights.explode_genres(events, {"t1": ("pop", "rock")})
+    totals = pd.Series(weights.to_numpy(), index=genres.to_numpy()).groupby(level=0).sum()
+    assert totals.to_dict() == {"pop": 0.5, "rock": 0.5, "unknown": 1.0}
+
+
+def test_week_start_is_the_monday_of_the_week():
+    at = pd.Series(pd.to_datetime(["2026-11-08 23:59", "2026-11-09 00:01"], utc=True))
+    assert list(insights.week_start(at)) == [datetime(2026, 11, 2), datetime(2026, 11, 9)]
+
+
+def test_chart_builders_draw_every_series():
+    weekly = pd.DataFrame(
+        {"week": [datetime(2026, 1, 5, tzinfo=UTC)] * 2, "label": ["a", "b"], "listens": [2.0, 1.0]}
+    )
+    assert [t.name for t in charts.stacked_over_time(weekly, "x").data] == ["a", "b"]
+    grid = insights.hour_weekday(pd.DataFrame({"at": pd.to_datetime([], utc=True)}))
+    assert charts.hour_weekday(grid).data[0].z.shape == (7, 24)
+    points = pd.DataFrame({"valence": [0.2], "energy": [0.9]})
+    assert len(charts.valence_energy(points, points).data) == 2
+
+
+def test_safe_next_keeps_local_paths_only():
+    assert safe_next("/insights?period=month") == "/insights?period=month"
+    for target in (
+        None,
+        "",
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil",
+        "/%0a//evil",
+        "/%5C%5Cevil",
+        "/login?next=/x",
+        "relative",
+    ):
+        assert safe_next(target) == "/", target
