@@ -43,6 +43,14 @@ TASTE_FEATURES = (
     "instrumentalness",
     "speechiness",
 )
+# Event kinds in code order: plays and skips first, then the "standing" ones (kept once each).
+KINDS = (
+    InteractionKind.PLAY,
+    InteractionKind.SKIP,
+    InteractionKind.LIKE,
+    InteractionKind.FAVOURITE,
+    InteractionKind.BAN,
+)
 HISTORY_DAYS = 120
 CANDIDATES_PER_SLOT = 5  # a listener picks the best fit among this many popular tracks
 SESSION_MEDIAN = 18  # sessions per listener over the history window (log-normal around it)
@@ -82,6 +90,7 @@ class _Catalogue:
     genre_of_sub: np.ndarray  # genre code per subgenre code
     genre_names: np.ndarray  # top-level genre slug per genre code
     sub_share: np.ndarray  # share of the catalogue's tracks per subgenre
+    genre_share: np.ndarray  # share of the catalogue's tracks per genre
     features: np.ndarray  # (n_tracks, len(TASTE_FEATURES))
     sub_features: np.ndarray  # mean features per subgenre
     duration_s: np.ndarray
@@ -140,18 +149,18 @@ def _catalogue_arrays(frames: CatalogueFrames) -> _Catalogue:
     genres = genres.set_index(genres["track_id"].astype(str))
     top = genres["genre"].reindex(track_ids).fillna("unknown").astype(str).to_numpy()
     subgenre = genres["subgenre"].reindex(track_ids)
-    sub_slug = np.array(
-        [
-            genre_slug(g, s if isinstance(s, str) and s else None)
-            for g, s in zip(top, subgenre, strict=True)
-        ],
-        dtype=object,
+    # Slugs are computed once per distinct (genre, subgenre) pair, not once per track.
+    pair_code, pairs = pd.factorize(
+        pd.Series(list(zip(top, subgenre.fillna("").astype(str).to_numpy(), strict=True)))
     )
-    sub, sub_names = pd.factorize(sub_slug)
-    genre_code, genre_names = pd.factorize(pd.Series([genre_slug(g) for g in top]))
+    pair_slug = np.array([genre_slug(g, s or None) for g, s in pairs], dtype=object)
+    pair_genre = np.array([genre_slug(g) for g, _ in pairs], dtype=object)
+    sub_of_pair, sub_names = pd.factorize(pair_slug)
+    sub = sub_of_pair[pair_code]
+    genre_code_of_pair, genre_names = pd.factorize(pair_genre)
     n_subs = len(sub_names)
     genre_of_sub = np.zeros(n_subs, dtype=np.int64)
-    genre_of_sub[sub] = genre_code
+    genre_of_sub[sub_of_pair] = genre_code_of_pair
 
     features = tracks[list(TASTE_FEATURES)].to_numpy(dtype=float)
     counts = np.bincount(sub, minlength=n_subs)
@@ -179,6 +188,7 @@ def _catalogue_arrays(frames: CatalogueFrames) -> _Catalogue:
         genre_of_sub=genre_of_sub,
         genre_names=np.asarray(genre_names, dtype=object),
         sub_share=counts / n,
+        genre_share=np.bincount(genre_of_sub, weights=counts / n, minlength=len(genre_names)),
         features=features,
         sub_features=sub_features,
         duration_s=tracks["duration_ms"].to_numpy(dtype=float) / 1000.0,
@@ -221,9 +231,7 @@ class _Taste:
 
 def _draw_taste(rng: Rng, catalogue: _Catalogue, is_login_account: bool) -> _Taste:
     n_genres = len(catalogue.genre_names)
-    genre_share = np.bincount(
-        catalogue.genre_of_sub, weights=catalogue.sub_share, minlength=n_genres
-    )
+    genre_share = catalogue.genre_share
     k = min(n_genres, int(rng.choice([1, 2, 3], p=[0.3, 0.45, 0.25])))
     if is_login_account:  # the account a visitor tries should show a clear, varied taste
         k = min(n_genres, 2)
@@ -336,24 +344,27 @@ def _draw_history(
         (favourite, InteractionKind.FAVOURITE, end_of_listen + 10**9),
         (banned, InteractionKind.BAN, end_of_listen + 10**9),
     ]
+    # Kinds as small integer codes (positions in KINDS) while computing; names at the end.
     event_track = np.concatenate([track[mask] for mask, _, _ in kinds])
-    event_kind = np.concatenate([np.full(int(mask.sum()), kind.value) for mask, kind, _ in kinds])
+    event_kind = np.concatenate(
+        [np.full(int(mask.sum()), KINDS.index(kind)) for mask, kind, _ in kinds]
+    )
     event_at = np.minimum(np.concatenate([at[mask] for mask, _, at in kinds]), end_ns)
     event_at -= event_at % 1000  # databases keep microseconds; round-trips must compare equal
 
-    # Likes and favourites are standing state: the first one counts, repeats are dropped.
+    # Likes, favourites and bans are standing state: the first one counts, repeats are dropped.
     order = np.argsort(event_at, kind="stable")
     event_track, event_kind, event_at = event_track[order], event_kind[order], event_at[order]
-    sticky = np.isin(
-        event_kind,
-        [InteractionKind.LIKE.value, InteractionKind.FAVOURITE.value, InteractionKind.BAN.value],
-    )
-    repeat = pd.Series(list(zip(event_track, event_kind, strict=True))).duplicated().to_numpy()
+    sticky = event_kind >= KINDS.index(InteractionKind.LIKE)
+    _, first = np.unique(event_track * len(KINDS) + event_kind, return_index=True)
+    repeat = np.ones(len(event_kind), dtype=bool)
+    repeat[first] = False
     keep = ~(sticky & repeat)
 
     # A ban is obeyed: nothing by a banned track (or banned artist) is heard afterwards.
-    ban_at = event_at[keep & (event_kind == InteractionKind.BAN.value)]
-    ban_track = event_track[keep & (event_kind == InteractionKind.BAN.value)]
+    is_ban = event_kind == KINDS.index(InteractionKind.BAN)
+    ban_at = event_at[keep & is_ban]
+    ban_track = event_track[keep & is_ban]
     bans: list[tuple[str | None, str | None, int]] = []
     artist_ban = len(ban_track) > 0 and rng.random() < 0.3
     for index, (t, at) in enumerate(zip(ban_track, ban_at, strict=True)):
@@ -365,7 +376,12 @@ def _draw_history(
             later = keep & (event_track == t) & (event_at > at)
             bans.append((str(catalogue.track_ids[t]), None, int(at)))
         keep &= ~later
-    history = {"track": event_track[keep], "kind": event_kind[keep], "at": event_at[keep]}
+    kind_names = np.array([kind.value for kind in KINDS], dtype=object)
+    history = {
+        "track": event_track[keep],
+        "kind": kind_names[event_kind[keep]],
+        "at": event_at[keep],
+    }
     return history, bans
 
 
