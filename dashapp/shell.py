@@ -16,7 +16,7 @@ from flask import has_request_context
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from dashapp.services import freshness
+from dashapp.services import freshness, recommendations
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +37,9 @@ def _logged_in() -> bool:
 
 def freshness_text() -> str:
     try:
-        return freshness.describe(freshness.model_freshness())
+        # Describe the model this process serves, which may lag the newest run by a reload.
+        serving = recommendations.loaded_model()
+        return freshness.describe(freshness.model_freshness(serving.version if serving else None))
     except Exception:
         # The navbar must render even when the database is briefly unavailable.
         log.exception("could not read model freshness")

@@ -52,3 +52,20 @@ def describe(freshness: ModelFreshness, now: datetime | None = None) -> str:
     if freshness.trained_at is None:
         return f"no model trained yet · {events} {noun} so far"
     return f"model trained {humanize_age(freshness.trained_at, now)} · {events} new {noun} since"
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    version: str
+    trained_at: datetime
+    track_count: int
+    metrics: dict
+
+
+def recent_runs(limit: int = 10) -> list[TrainingRun]:
+    """The newest training runs, for the admin page."""
+    with session_scope() as session:
+        return [
+            TrainingRun(r.version, as_utc(r.created_at), r.track_count, dict(r.metrics or {}))
+            for r in model_versions.newest_first(session, limit)
+        ]

@@ -223,3 +223,23 @@ def test_onboarding_saves_the_taste_and_sends_the_user_home(app, logged_in):
         context.pop()
     assert profile.preferences(user_id).genres == ("pop",)
     assert not profile.needs_onboarding(user_id)
+
+
+def test_admin_page_is_for_admins_only(app, logged_in, no_model):
+    from dashapp.pages import admin
+    from dashapp.services import accounts
+
+    _, user_id = logged_in
+    context = as_user(app, user_id)
+    try:
+        assert "admin-refused" in rendered_json(admin.layout())
+    finally:
+        context.pop()
+    accounts.set_admin("ada@example.com")
+    context = as_user(app, user_id)
+    try:
+        page = rendered_json(admin.layout())
+        assert "admin-refused" not in page
+        assert "No model has been trained yet" in page and "no model loaded" in page
+    finally:
+        context.pop()
