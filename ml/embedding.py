@@ -1,0 +1,127 @@
+"""2-D and 3-D map coordinates for every track (UMAP; McInnes, Healy & Melville 2018).
+
+Maps are for looking at, never for scoring: the recommender works in the feature space.
+
+``umap`` is imported inside ``embed`` only: importing it costs ~13 s (numba compilation), and the
+web process must never pay that (it reads coordinates stored in the model bundle).
+
+Large catalogues: UMAP's cost grows faster than linearly and its ``transform`` is slow, so UMAP is
+fitted on a random sample of ``fit_sample`` tracks and every other track is placed at the
+distance-weighted mean of the map positions of its ``place_neighbours`` nearest sample tracks in
+the feature space. That is how UMAP itself initialises ``transform``; skipping the refinement
+epochs trades a little local detail for minutes on a million tracks. Rows placed this way get a
+small seeded jitter so that identical neighbours do not stack on one pixel.
+
+``method="pca"`` is a fast, dependency-light stand-in (scikit-learn's PCA) for tests and for
+catalogues too small for UMAP's neighbourhood graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from sklearn.decomposition import PCA
+
+FIT_SAMPLE = 20_000
+PLACE_NEIGHBOURS = 8
+# UMAP needs more points than neighbours; below this PCA is used whatever was asked for.
+UMAP_MIN_TRACKS = 50
+JITTER_SHARE = 0.002  # of each axis' spread
+_QUERY_CHUNK = 4_096
+
+
+def embed(
+    features: np.ndarray,
+    n_components: int = 2,
+    *,
+    method: str = "umap",
+    fit_sample: int = FIT_SAMPLE,
+    n_neighbors: int = 15,
+    min_dist: float = 0.1,
+    place_neighbours: int = PLACE_NEIGHBOURS,
+    random_state: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> np.ndarray:
+    """float32 (n_tracks, n_components) map coordinates of the rows of ``features``."""
+    features = np.ascontiguousarray(features, dtype=np.float32)
+    n = len(features)
+    if n == 0:
+        return np.zeros((0, n_components), dtype=np.float32)
+    if method not in ("umap", "pca"):
+        raise ValueError(f"unknown embedding method {method!r}: use 'umap' or 'pca'")
+    if method == "umap" and n < UMAP_MIN_TRACKS:
+        method = "pca"
+    rng = np.random.default_rng(random_state)
+    sample = np.arange(n) if n <= fit_sample else np.sort(rng.choice(n, fit_sample, replace=False))
+    if progress:
+        progress(f"{method} {n_components}D: fitting on {len(sample):,} of {n:,} tracks")
+    if method == "pca":
+        sample_coordinates = _pca(features[sample], n_components, random_state)
+    else:
+        sample_coordinates = _umap(
+            features[sample], n_components, n_neighbors, min_dist, random_state
+        )
+    if len(sample) == n:
+        return sample_coordinates.astype(np.float32)
+    coordinates = np.empty((n, n_components), dtype=np.float32)
+    coordinates[sample] = sample_coordinates
+    rest = np.setdiff1d(np.arange(n), sample, assume_unique=True)
+    if progress:
+        progress(f"{method} {n_components}D: placing {len(rest):,} tracks by their neighbours")
+    placed = place_by_neighbours(
+        features[sample], sample_coordinates, features[rest], place_neighbours
+    )
+    spread = sample_coordinates.std(axis=0, keepdims=True)
+    placed += rng.normal(0.0, 1.0, placed.shape).astype(np.float32) * spread * JITTER_SHARE
+    coordinates[rest] = placed
+    return coordinates
+
+
+def place_by_neighbours(
+    reference: np.ndarray, reference_coordinates: np.ndarray, queries: np.ndarray, k: int
+) -> np.ndarray:
+    """Inverse-distance-weighted mean map position of each query's ``k`` nearest references."""
+    k = max(1, min(k, len(reference)))
+    reference = np.ascontiguousarray(reference, dtype=np.float32)
+    reference_norms = (reference**2).sum(axis=1)
+    out = np.empty((len(queries), reference_coordinates.shape[1]), dtype=np.float32)
+    for start in range(0, len(queries), _QUERY_CHUNK):
+        chunk = np.ascontiguousarray(queries[start : start + _QUERY_CHUNK], dtype=np.float32)
+        # Squared Euclidean distances via one matrix product (BLAS), clipped against round-off.
+        distances = (
+            (chunk**2).sum(axis=1)[:, None] - 2.0 * chunk @ reference.T + reference_norms[None, :]
+        ).clip(min=0.0)
+        nearest = np.argpartition(distances, k - 1, axis=1)[:, :k]
+        near_distances = np.sqrt(np.take_along_axis(distances, nearest, axis=1))
+        weights = 1.0 / (near_distances + 1e-3)
+        weights /= weights.sum(axis=1, keepdims=True)
+        out[start : start + len(chunk)] = np.einsum(
+            "qk,qkd->qd", weights, reference_coordinates[nearest]
+        )
+    return out
+
+
+def _pca(features: np.ndarray, n_components: int, random_state: int) -> np.ndarray:
+    usable = min(n_components, features.shape[1], len(features))
+    coordinates = np.zeros((len(features), n_components), dtype=np.float32)
+    if usable >= 1 and len(features) > 1:
+        coordinates[:, :usable] = PCA(n_components=usable, random_state=random_state).fit_transform(
+            features
+        )
+    return coordinates
+
+
+def _umap(
+    features: np.ndarray, n_components: int, n_neighbors: int, min_dist: float, random_state: int
+) -> np.ndarray:
+    import umap  # lazy: see the module docstring
+
+    model = umap.UMAP(
+        n_components=n_components,
+        n_neighbors=min(n_neighbors, len(features) - 1),
+        min_dist=min_dist,
+        random_state=random_state,  # reproducible maps; umap then runs its epochs single-threaded
+        low_memory=True,
+    )
+    return model.fit_transform(features).astype(np.float32)

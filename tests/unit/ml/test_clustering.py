@@ -1,0 +1,104 @@
+import numpy as np
+import pytest
+
+from ml.clustering import (
+    choose_k,
+    cluster_quality,
+    cluster_tracks,
+    display_genre,
+    k_candidates,
+    name_clusters,
+)
+from ml.features import TrackFeaturizer
+
+
+def blobs(n_per: int = 60, centres: int = 5, dims: int = 6, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    middles = rng.normal(0, 6, (centres, dims))
+    return np.vstack([m + rng.normal(0, 0.5, (n_per, dims)) for m in middles]).astype(np.float32)
+
+
+def test_choose_k_finds_well_separated_blobs():
+    k, scores = choose_k(blobs(centres=5), [2, 3, 4, 5, 6, 7, 8])
+    assert k == 5
+    assert set(scores) == {2, 3, 4, 5, 6, 7, 8}
+    assert scores[5]["silhouette"] > scores[8]["silhouette"]
+
+
+def test_k_candidates_shrink_for_small_catalogues():
+    assert k_candidates(100_000)[0] == 8 and k_candidates(100_000)[-1] == 24
+    small = k_candidates(60)
+    assert small and max(small) <= 60 // 15 and min(small) >= 2
+
+
+def test_kmeans_clusters_the_synthetic_genres_apart_and_names_them(make_catalogue):
+    catalogue = make_catalogue(320)
+    features = TrackFeaturizer().fit_transform(catalogue)
+    result = cluster_tracks(features, catalogue, k=4)
+    assert result.n_clusters == 4 and result.centroids.shape == (4, features.shape[1])
+    # Each synthetic genre lands (almost entirely) in its own cluster.
+    for genre in ("rock", "pop", "latin", "ambient"):
+        labels = result.labels[catalogue["genre"].to_numpy() == genre]
+        assert np.bincount(labels).max() / len(labels) > 0.9, genre
+    assert len(set(result.names)) == 4
+    ambient_cluster = np.bincount(
+        result.labels[catalogue["genre"].to_numpy() == "ambient"]
+    ).argmax()
+    name = result.names[ambient_cluster]
+    assert "Ambient" in name and "BPM" in name
+    assert any(word in name for word in ("Acoustic", "Mellow", "Instrumental"))
+    for key in ("silhouette", "davies_bouldin", "calinski_harabasz", "noise_share", "size_cv"):
+        assert result.metrics[key] is not None
+    assert result.metrics["noise_share"] == 0.0
+
+
+def test_kmeans_on_a_sample_then_the_whole_catalogue_labels_every_track(make_catalogue):
+    catalogue = make_catalogue(400)
+    features = TrackFeaturizer().fit_transform(catalogue)
+    result = cluster_tracks(features, catalogue, candidates=[3, 4, 5], sample_size=150)
+    assert result.labels.min() >= 0 and result.labels.max() < result.n_clusters
+    assert "k_selection" in result.metrics
+    # Centroids are the means of their members.
+    members = features[result.labels == 0]
+    np.testing.assert_allclose(result.centroids[0], members.mean(axis=0), atol=1e-4)
+
+
+def test_hdbscan_option_marks_outliers_as_noise(make_catalogue):
+    catalogue = make_catalogue(300)
+    features = TrackFeaturizer().fit_transform(catalogue)
+    features[:5] += 40.0  # five tracks far from everything
+    result = cluster_tracks(features, catalogue, method="hdbscan", sample_size=200)
+    assert result.method == "hdbscan"
+    assert result.n_clusters >= 2
+    assert (result.labels[:5] == -1).all()
+    assert 0 < result.metrics["noise_share"] < 0.5
+
+
+def test_quality_metrics_leave_noise_out_and_report_sizes():
+    features = blobs(centres=3, n_per=30)
+    labels = np.repeat([0, 1, 2], 30)
+    labels[:3] = -1
+    metrics = cluster_quality(features, labels)
+    assert metrics["n_clusters"] == 3
+    assert metrics["noise_share"] == pytest.approx(3 / 90)
+    assert metrics["size_min"] == 27 and metrics["size_max"] == 30
+    assert metrics["silhouette"] > 0.8
+
+
+def test_duplicate_names_are_told_apart(make_catalogue):
+    catalogue = make_catalogue(80, genres=("rock",))
+    labels = np.arange(80) % 2  # two random halves of one genre: same name at first
+    names = name_clusters(catalogue, labels, 2)
+    assert len(set(names)) == 2 and all("Rock" in n for n in names)
+
+
+def test_display_genre():
+    assert display_genre("edm") == "EDM"
+    assert display_genre("r&b") == "R&B"
+    assert display_genre("rock/hard rock") == "Hard Rock"
+
+
+def test_bad_method_is_refused(make_catalogue):
+    catalogue = make_catalogue(20)
+    with pytest.raises(ValueError, match="unknown clustering method"):
+        cluster_tracks(TrackFeaturizer().fit_transform(catalogue), catalogue, method="spectral")
