@@ -144,7 +144,7 @@ def summarise_frame(
     """The same reduction for an events frame (columns ``track_id``, ``kind``, ``at``)."""
     if events.empty:
         return TrackWeights.empty()
-    positions = position_of.get_indexer(events["track_id"].astype(str))
+    positions = position_of.get_indexer(events["track_id"].astype(str).to_numpy(dtype=object))
     kinds = events["kind"].astype(str).to_numpy(dtype=object)
     seconds = frame_seconds(events["at"])
     return _reduce(positions, kinds, seconds, now, weights or FeedbackWeights())
@@ -211,7 +211,9 @@ def _reduce(
 
 def _positions(track_ids: Sequence[str], position_of: Mapping[str, int] | pd.Index) -> np.ndarray:
     if isinstance(position_of, pd.Index):
-        return position_of.get_indexer(pd.Index(track_ids, dtype=object)).astype(np.int64)
+        # A NumPy object array, not an Index: pandas 3 looks it up ~100x faster.
+        targets = np.asarray([str(track_id) for track_id in track_ids], dtype=object)
+        return position_of.get_indexer(targets).astype(np.int64)
     return np.fromiter(
         (position_of.get(track_id, -1) for track_id in track_ids),
         dtype=np.int64,

@@ -133,7 +133,9 @@ class ListenerModel(BaseEstimator):
         unit_features = unit_rows(features)
         self.artist_codes_, n_artists = _artist_codes(artist_ids, n_tracks)
 
-        positions = self.track_index_.get_indexer(events["track_id"].astype(str))
+        positions = self.track_index_.get_indexer(
+            events["track_id"].astype(str).to_numpy(dtype=object)
+        )
         known = positions >= 0
         frame = events.loc[known, ["listener", "kind", "at"]]
         positions = positions[known]

@@ -135,6 +135,7 @@ class _Scored:
     preferences: Preferences
     collaborative: CollaborativeSignal
     mode: str  # "history", "playlist" or "seed"
+    cooccurrence_rows: sparse.csr_matrix | None = None  # the history's rows of co-occurrence
 
 
 class Recommender:
@@ -278,7 +279,7 @@ class Recommender:
 
         Unknown track ids are ignored; an empty playlist gets popular, diverse picks.
         """
-        positions = self._ids.get_indexer(pd.Index(list(track_ids), dtype=object))
+        positions = self._ids.get_indexer(_as_objects(track_ids))
         positions = positions[positions >= 0]
         # Linear ramp from 1/2 (first track) to 1 (last track).
         ramp = np.linspace(0.5, 1.0, len(positions)) if len(positions) else np.zeros(0)
@@ -318,7 +319,7 @@ class Recommender:
 
     # ------------------------------------------------------------------ scoring
     def _position(self, track_id: str) -> int:
-        position = self._ids.get_indexer([str(track_id)])[0]
+        position = self._ids.get_indexer(_as_objects([str(track_id)]))[0]
         if position < 0:
             raise UnknownTrackError(f"track {track_id!r} is not in the current model's catalogue")
         return int(position)
@@ -363,8 +364,9 @@ class Recommender:
         if artist is not None:
             terms["artist"] = w.artist * artist[self._artist]
 
+        cooccurrence_rows = None
         if self._cooccurrence is not None and len(weights.positive):
-            rows = self._cooccurrence[weights.positive]
+            rows = cooccurrence_rows = self._cooccurrence[weights.positive]
             together = np.asarray(rows.T @ weights.positive_weights, dtype=np.float32).ravel()
             peak = together.max()
             if peak > 0:
@@ -381,7 +383,9 @@ class Recommender:
         total = np.zeros(n, dtype=np.float32)
         for values in terms.values():
             total += values
-        return _Scored(total, terms, weights, taste, share, a, preferences, signal, mode)
+        return _Scored(
+            total, terms, weights, taste, share, a, preferences, signal, mode, cooccurrence_rows
+        )
 
     def _preference_match(self, preferences: Preferences) -> np.ndarray | None:
         """Per track, the share of stated preference kinds (genre, mood, artist) it fits."""
@@ -450,8 +454,7 @@ class Recommender:
             allowed &= track_filter.mask(self._filter_index)
         if exclusions is not None:
             if exclusions.track_ids:
-                ids = pd.Index(sorted(exclusions.track_ids), dtype=object)
-                positions = self._ids.get_indexer(ids)
+                positions = self._ids.get_indexer(_as_objects(sorted(exclusions.track_ids)))
                 allowed[positions[positions >= 0]] = False
             if exclusions.artist_ids:
                 banned = np.zeros(len(self._artist_values), dtype=bool)
@@ -467,8 +470,31 @@ class Recommender:
         total = np.where(allowed, scored.total, -np.inf)
         pool = top_indices(total, max(self.weights.pool_size, 3 * k))
         pool = pool[np.isfinite(total[pool])]
-        chosen = self._mmr(pool, total[pool], k, scored.adventurousness, scored.mode)
-        return [self._recommendation(position, scored) for position in chosen]
+        chosen = np.asarray(
+            self._mmr(pool, total[pool], k, scored.adventurousness, scored.mode), dtype=np.int64
+        )
+        context = self._reason_context(chosen, scored)
+        return [
+            self._recommendation(int(position), scored, context, column)
+            for column, position in enumerate(chosen)
+        ]
+
+    def _reason_context(self, chosen: np.ndarray, scored: _Scored) -> dict[str, np.ndarray]:
+        """What the reasons need, computed once for the chosen tracks (not once per track)."""
+        weights = scored.weights
+        context: dict[str, np.ndarray] = {}
+        if len(weights.positive):
+            # Liked tracks explain best; plays only when nothing liked was given.
+            candidates = weights.liked if len(weights.liked) else weights.positive
+            similarity = self._unit[chosen] @ self._unit[candidates].T
+            context["nearest"] = candidates[np.argmax(similarity, axis=1)]
+            profile = weights.positive_weights @ self._audio_z[weights.positive]
+            context["profile"] = profile / weights.positive_weights.sum()
+        if scored.cooccurrence_rows is not None:
+            block = scored.cooccurrence_rows[:, chosen].toarray()
+            partner = weights.positive[np.argmax(block, axis=0)]
+            context["partner"] = np.where(block.max(axis=0) > 0, partner, -1)
+        return context
 
     def _mmr(
         self, pool: np.ndarray, scores: np.ndarray, k: int, adventurousness: float, mode: str
@@ -499,7 +525,9 @@ class Recommender:
         return chosen
 
     # ------------------------------------------------------------------ reasons
-    def _recommendation(self, position: int, scored: _Scored) -> Recommendation:
+    def _recommendation(
+        self, position: int, scored: _Scored, context: dict[str, np.ndarray], column: int
+    ) -> Recommendation:
         sources = {
             name: float(values[position])
             for name, values in scored.terms.items()
@@ -510,13 +538,18 @@ class Recommender:
         return Recommendation(
             track_id=str(self._ids[position]),
             score=float(scored.total[position]),
-            reasons=self._reasons(position, scored, sources),
+            reasons=self._reasons(position, scored, sources, context, column),
             cluster=label,
             sources=sources,
         )
 
     def _reasons(
-        self, position: int, scored: _Scored, sources: dict[str, float]
+        self,
+        position: int,
+        scored: _Scored,
+        sources: dict[str, float],
+        context: dict[str, np.ndarray],
+        column: int,
     ) -> tuple[str, ...]:
         ranked: list[tuple[float, str]] = []
 
@@ -525,10 +558,12 @@ class Recommender:
                 ranked.append((strength, sentence))
 
         weights = scored.weights
-        if len(weights.positive) and sources.get("content", 0) > REASON_MIN:
-            add(sources["content"], self._nearest_reason(position, scored))
-        if sources.get("cooccurrence", 0) > REASON_MIN:
-            add(sources["cooccurrence"], self._cooccurrence_reason(position, weights))
+        if "nearest" in context and sources.get("content", 0) > REASON_MIN:
+            add(sources["content"], self._nearest_reason(int(context["nearest"][column]), scored))
+        if "partner" in context and sources.get("cooccurrence", 0) > REASON_MIN:
+            partner = int(context["partner"][column])
+            if partner >= 0:
+                add(sources["cooccurrence"], f"Often on playlists with {self._describe(partner)}")
         if sources.get("collaborative", 0) > REASON_MIN:
             if scored.collaborative.tracks[position] > 0.05:
                 text = "Listeners like you play it"
@@ -545,7 +580,8 @@ class Recommender:
             for sentence in self._preference_reasons(position, scored.preferences):
                 add(sources["preference"], sentence)
         add(sources.get("cluster", 0.0) + 0.01, self._cluster_reason(position, scored))
-        add(0.015, self._feature_reason(position, scored))
+        if "profile" in context:
+            add(0.015, self._feature_reason(position, scored, context["profile"]))
         add(0.005, self._popularity_reason(position, scored.adventurousness))
         ranked.sort(key=lambda item: -item[0])
         return tuple(sentence for _, sentence in ranked[:4])
@@ -553,25 +589,13 @@ class Recommender:
     def _describe(self, position: int) -> str:
         return f"{self._names[position]} by {self._artist_names[position]}"
 
-    def _nearest_reason(self, position: int, scored: _Scored) -> str:
-        weights = scored.weights
-        # Liked tracks explain best; plays only when nothing liked is close.
-        candidates = weights.liked if len(weights.liked) else weights.positive
-        similarity = self._unit[candidates] @ self._unit[position]
-        nearest = int(candidates[int(np.argmax(similarity))])
+    def _nearest_reason(self, nearest: int, scored: _Scored) -> str:
         if scored.mode == "seed":
             return f"Sounds like {self._describe(nearest)}"
         if scored.mode == "playlist":
             return f"Fits next to {self._describe(nearest)} in this playlist"
-        verb = "liked" if len(weights.liked) else "played"
+        verb = "liked" if len(scored.weights.liked) else "played"
         return f"Because you {verb} {self._describe(nearest)}"
-
-    def _cooccurrence_reason(self, position: int, weights: TrackWeights) -> str | None:
-        column = self._cooccurrence[weights.positive][:, [position]].toarray().ravel()
-        if not column.any():
-            return None
-        partner = int(weights.positive[int(np.argmax(column))])
-        return f"Often on playlists with {self._describe(partner)}"
 
     def _preference_reasons(self, position: int, preferences: Preferences) -> list[str]:
         sentences = []
@@ -603,12 +627,9 @@ class Recommender:
             return f"Something new for you: the {name} cluster"
         return f"From the {name} cluster"
 
-    def _feature_reason(self, position: int, scored: _Scored) -> str | None:
-        positive = scored.weights.positive
-        if not len(positive) or not self._audio_names:
+    def _feature_reason(self, position: int, scored: _Scored, profile: np.ndarray) -> str | None:
+        if not self._audio_names:
             return None
-        profile = scored.weights.positive_weights @ self._audio_z[positive]
-        profile /= scored.weights.positive_weights.sum()
         track = self._audio_z[position]
         order = np.argsort(-np.abs(profile), kind="stable")
         words = []
@@ -634,6 +655,12 @@ class Recommender:
         if percentile <= 0.3 and adventurousness >= 0.5:
             return f"A lesser-known find (popularity {raw}/100)"
         return f"Popularity {raw}/100"
+
+
+def _as_objects(values: Sequence[str]) -> np.ndarray:
+    # A NumPy object array: pandas 3 looks these up in a string Index ~100x faster than an
+    # object-dtype Index target.
+    return np.asarray([str(value) for value in values], dtype=object)
 
 
 def _slug(genre: str) -> str:
