@@ -4,9 +4,11 @@ Built as a plain dict, not ``go.Figure``: plotly's validators would copy and che
 114k-point figure on each callback, and the dict is what Dash serialises anyway.
 
 Arrays travel as plotly.js typed arrays (``{"dtype": "f4", "bdata": <base64>}``), which plotly.js
-reads natively: 4 bytes per float32 coordinate instead of ~10 characters of JSON text, and
-``customdata`` (the catalogue row, looked up on click and on selection) as uint32 instead of a
-string id. Categorical colourings get one trace per category, so the legend names clusters and
+reads natively: 4 bytes per float32 coordinate instead of ~10 characters of JSON text.
+``customdata`` is the catalogue row (an integer, looked up on click and on selection) instead of
+a string id; it stays a JSON list because dcc.Graph reads it back per point.
+
+Categorical colourings get one trace per category, so the legend names clusters and
 a legend click hides one; feature colourings are one trace on a continuous colour scale.
 """
 
@@ -57,12 +59,18 @@ def category_colour(code: int) -> str:
     return PALETTE[code % len(PALETTE)]
 
 
-def build_map_figure(points: MapPoints, *, uirevision: str = "map") -> dict[str, Any]:
-    """The figure for ``points``; ``uirevision`` unchanged keeps the user's zoom and camera."""
+def build_map_figure(
+    points: MapPoints, *, uirevision: str = "map", centre: bool = False
+) -> dict[str, Any]:
+    """The figure for ``points``; ``uirevision`` unchanged keeps the user's zoom and camera.
+
+    ``centre`` zooms the 2D map onto the highlighted track (after a search); pass a new
+    ``uirevision`` with it, or plotly keeps the user's zoom.
+    """
     traces = _category_traces(points) if points.codes is not None else [_feature_trace(points)]
     if points.highlight is not None:
         traces.append(_highlight_trace(points))
-    return {"data": traces, "layout": _layout(points, uirevision)}
+    return {"data": traces, "layout": _layout(points, uirevision, centre)}
 
 
 def _base_trace(points: MapPoints, order: np.ndarray | slice, name: str) -> dict[str, Any]:
@@ -73,7 +81,9 @@ def _base_trace(points: MapPoints, order: np.ndarray | slice, name: str) -> dict
         "name": name,
         "x": typed_array(coords[:, 0]),
         "y": typed_array(coords[:, 1]),
-        "customdata": typed_array(points.rows[order]),
+        # A plain list, not a typed array: dcc.Graph builds clickData/selectedData from
+        # ``figure.data[i].customdata[j]`` and cannot index a base64 spec.
+        "customdata": points.rows[order].tolist(),
         "marker": {
             # 3D points overlap much more on screen; smaller markers keep structure visible.
             "size": typed_array(points.size[order]) if points.dims == 2 else 2,
@@ -147,7 +157,7 @@ def _highlight_trace(points: MapPoints) -> dict[str, Any]:
     return trace
 
 
-def _layout(points: MapPoints, uirevision: str) -> dict[str, Any]:
+def _layout(points: MapPoints, uirevision: str, centre: bool) -> dict[str, Any]:
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     layout: dict[str, Any] = {
         "uirevision": uirevision,
@@ -163,7 +173,7 @@ def _layout(points: MapPoints, uirevision: str) -> dict[str, Any]:
             xaxis=dict(hidden),
             yaxis={**hidden, "scaleanchor": "x"},
         )
-        if points.highlight is not None:
+        if centre and points.highlight is not None:
             layout["xaxis"]["range"], layout["yaxis"]["range"] = _window(points)
     else:
         layout["scene"] = {

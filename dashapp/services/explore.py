@@ -22,15 +22,18 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
 
+from db.queries import listeners
+from db.session import session_scope
 from ml.activities import FEATURE_BOUNDS
 from ml.filters import FilterIndex, TrackFilter
 from ml.moods import MOOD_LABELS, QUADRANT_MOODS
+from ml.schema import InteractionKind
 
 log = logging.getLogger(__name__)
 
@@ -449,7 +452,7 @@ def track_details(
             if pd.notna(track.get(name))
         },
         popularity=int(track["popularity"]) if pd.notna(track.get("popularity")) else 0,
-        spotify_url=f"https://open.spotify.com/track/{track_id}",
+        spotify_url=f"https://open.spotify.com/track/{track_id}",  # demo tracks: spotify_link
         similar=tuple(similar),
     )
 
@@ -520,3 +523,69 @@ def selected_rows(selected_data: Any) -> np.ndarray:
         if isinstance(value, int | float) and not isinstance(value, bool):
             rows.append(int(value))
     return np.asarray(rows, dtype=np.int64)
+
+
+# ---------------------------------------------------------------- the signed-in user's side
+
+NO_MODEL_MESSAGE = (
+    "The map appears once a model has been trained: an administrator can train one from the "
+    "Admin page or with `flask ml train`."
+)
+SHOW_ONLY: dict[str, str] = {
+    "all": "All tracks",
+    "likes": "My likes",
+    "plays": "My plays",
+    "staged": "Staged tracks",
+}
+_LIKED_KINDS = frozenset({InteractionKind.LIKE, InteractionKind.FAVOURITE})
+
+
+def current_model() -> LoadedModelLike | None:
+    """The served model, or None before the first training."""
+    try:
+        from dashapp.services import model_store
+    except ModuleNotFoundError as missing:  # a checkout without the model store serves no map
+        if missing.name != "dashapp.services.model_store":
+            raise
+        return None
+    return model_store.current()
+
+
+def my_rows(base: MapBase, user_id: int, which: str, staging: Staging | None = None) -> np.ndarray:
+    """Catalogue rows for "show only" (my likes / my plays / staged); never another user's."""
+    if which == "staged":
+        return base.rows_of(staging.track_ids if staging else ())
+    if which not in ("likes", "plays"):
+        raise ExploreError(f"cannot show only {which!r}: choose from {', '.join(SHOW_ONLY)}")
+    with session_scope() as session:
+        events = listeners.history(session, user_id)
+    kinds = _LIKED_KINDS if which == "likes" else frozenset({InteractionKind.PLAY})
+    return base.rows_of(dict.fromkeys(e.track_id for e in events if e.kind in kinds))
+
+
+def details_for_user(loaded: LoadedModelLike, user_id: int, track_id: str) -> TrackDetails:
+    """``track_details`` with the user's bans kept out of the similar tracks."""
+    from ml.recommender import Exclusions
+
+    with session_scope() as session:
+        bans = listeners.bans(session, user_id)
+    exclusions = Exclusions(track_ids=bans.track_ids, artist_ids=bans.artist_ids)
+    details = track_details(loaded, track_id, exclusions=exclusions)
+    # The recommender promises to honour bans; a ban is a promise to the user, so check.
+    base = map_base(loaded)
+    artist_ids = base.tracks["artist_id"]
+    kept = tuple(
+        s
+        for s in details.similar
+        if s.track_id not in bans.track_ids
+        and int(artist_ids.iat[base.row_of[s.track_id]]) not in bans.artist_ids
+    )
+    return replace(details, similar=kept)
+
+
+def spotify_link(base: MapBase, track_id: str) -> str | None:
+    """The Spotify page of a real track; None for generated demo tracks."""
+    row = base.row_of.get(track_id)
+    if row is None or str(base.tracks["source"].iat[row]) == "demo":
+        return None
+    return f"https://open.spotify.com/track/{track_id}"

@@ -43,12 +43,12 @@ def test_one_trace_per_present_category_with_stable_colours(base):
     assert [t["name"] for t in traces] == [names[c] for c in present]
     assert all(t["type"] == "scattergl" for t in traces)
     for trace, code in zip(traces, present, strict=True):
-        rows = decode(trace["customdata"])
+        rows = np.asarray(trace["customdata"])
         assert (base.categories["cluster"][0][rows] == code).all()
         assert trace["marker"]["color"] == category_colour(code)
         np.testing.assert_array_equal(decode(trace["x"]), base.coords2[rows, 0])
         np.testing.assert_array_equal(decode(trace["y"]), base.coords2[rows, 1])
-    all_rows = np.concatenate([decode(t["customdata"]) for t in traces])
+    all_rows = np.concatenate([np.asarray(t["customdata"]) for t in traces])
     assert sorted(all_rows.tolist()) == list(range(300))
 
 
@@ -68,7 +68,7 @@ def test_feature_colouring_is_one_trace_with_a_colour_scale(base):
     (trace,) = figure["data"]
     marker = trace["marker"]
     assert marker["showscale"] and (marker["cmin"], marker["cmax"]) == (0.0, 1.0)
-    rows = decode(trace["customdata"])
+    rows = np.asarray(trace["customdata"])
     np.testing.assert_allclose(
         decode(marker["color"]), base.tracks["valence"].to_numpy()[rows], rtol=1e-6
     )
@@ -78,7 +78,7 @@ def test_3d_map_is_scatter3d_with_z(base):
     figure = build_map_figure(explore.map_points(base, dims=3, colour_by="mood"))
     assert {t["type"] for t in figure["data"]} == {"scatter3d"}
     trace = figure["data"][0]
-    rows = decode(trace["customdata"])
+    rows = np.asarray(trace["customdata"])
     np.testing.assert_array_equal(decode(trace["z"]), base.coords3[rows, 2])
     assert "scene" in figure["layout"] and "xaxis" not in figure["layout"]
 
@@ -100,7 +100,9 @@ def test_hover_labels_only_for_small_views(base, monkeypatch):
 
 
 def test_highlight_adds_a_marker_and_centres_the_2d_view(base):
-    figure = build_map_figure(explore.map_points(base, highlight_row=7))
+    clicked = build_map_figure(explore.map_points(base, highlight_row=7))
+    assert "range" not in clicked["layout"]["xaxis"]  # a click marks the track, keeps the zoom
+    figure = build_map_figure(explore.map_points(base, highlight_row=7), centre=True)
     marker = figure["data"][-1]
     assert marker["name"] == "Selected track"
     x, y = base.coords2[7]

@@ -1,0 +1,394 @@
+"""Explore: the catalogue as a 2D/3D map with filters, search, details and a staging list.
+
+Callbacks read inputs, call ``dashapp.services.explore`` (and ``feedback`` for like/ban) and
+render with components; the user always comes from ``current_user``. Map data is built from the
+served model's bundle (cached per model version), never per track from the database.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+import numpy as np
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+
+from dashapp.components.empty_state import empty_state
+from dashapp.components.filter_panel import filter_from_values, filter_inputs, filter_panel
+from dashapp.components.map_figure import build_map_figure
+from dashapp.components.track_details import (
+    ACTION_IDS,
+    OPEN_TRACK,
+    details_placeholder,
+    track_actions,
+    track_details_card,
+)
+from dashapp.services import explore, feedback
+from dashapp.services.explore import STAGING_STORE_ID, ExploreError, MapBase
+from ml.filters import FilterError
+
+log = logging.getLogger(__name__)
+
+dash.register_page(__name__, path="/explore", title="Explore · Mixmap")
+
+PANEL = "explore"
+NEAREST_K = 25
+STAGED_SHOWN = 15  # titles listed under the staging count
+
+
+def _user_id() -> int:
+    return int(current_user.id)
+
+
+def _base() -> MapBase | None:
+    model = explore.current_model()
+    return explore.map_base(model) if model is not None else None
+
+
+def layout(**_query: Any) -> html.Div:
+    base = _base()
+    if base is None:
+        return html.Div(
+            empty_state("No map yet", explore.NO_MODEL_MESSAGE, icon="bi-map"), id="explore-empty"
+        )
+    controls = dbc.Row(
+        [
+            dbc.Col(
+                dbc.RadioItems(
+                    id="explore-dims",
+                    options=[{"label": "2D", "value": 2}, {"label": "3D", "value": 3}],
+                    value=2,
+                    inline=True,
+                ),
+                width="auto",
+            ),
+            dbc.Col(
+                dcc.Dropdown(
+                    id="explore-colour",
+                    options=[
+                        {"label": f"Colour: {v}", "value": k} for k, v in explore.COLOURINGS.items()
+                    ],
+                    value="cluster",
+                    clearable=False,
+                ),
+                md=3,
+            ),
+            dbc.Col(
+                dcc.Dropdown(
+                    id="explore-only",
+                    options=[{"label": v, "value": k} for k, v in explore.SHOW_ONLY.items()],
+                    value="all",
+                    clearable=False,
+                ),
+                md=3,
+            ),
+            dbc.Col(
+                dcc.Dropdown(
+                    id="explore-search",
+                    placeholder="Search a title or artist…",
+                    options=[],
+                    searchable=True,
+                    clearable=True,
+                ),
+                md=True,
+            ),
+        ],
+        className="g-2 align-items-center mb-2",
+    )
+    staging = dbc.Card(
+        dbc.CardBody(
+            [
+                html.H6("Staging list", className="card-title"),
+                html.Div(id="staging-count", className="small mb-1"),
+                html.Ol(id="staging-list", className="small ps-3 mb-2"),
+                html.Div(id="staging-message", className="small text-muted mb-2"),
+                html.Div(
+                    [
+                        dbc.Button(
+                            "Clear", id="staging-clear", size="sm", color="secondary", outline=True
+                        ),
+                        dbc.Button(
+                            "Build a playlist", href="/playlists", size="sm", color="primary"
+                        ),
+                    ],
+                    className="d-flex gap-1",
+                ),
+                html.Div(
+                    "Lasso or box-select points on the 2D map to stage them.",
+                    className="form-text",
+                ),
+            ]
+        ),
+        className="mt-3",
+    )
+    return html.Div(
+        [
+            dcc.Store(id=STAGING_STORE_ID, storage_type="session"),
+            dcc.Store(id="explore-track"),  # the open track's id
+            dcc.Store(id="explore-centre"),  # the last searched track: the map centres on it
+            dcc.Store(id="explore-view"),  # {"decimated": bool} once the map is drawn
+            dbc.Row(
+                [
+                    dbc.Col(
+                        dbc.Card(
+                            dbc.CardBody(
+                                [
+                                    html.H6("Filters"),
+                                    filter_panel(
+                                        PANEL, base.genre_slugs, year_bounds=base.year_bounds
+                                    ),
+                                ]
+                            )
+                        ),
+                        lg=3,
+                    ),
+                    dbc.Col(
+                        [
+                            controls,
+                            html.Div(id="explore-status", className="small text-muted mb-1"),
+                            dcc.Loading(
+                                dcc.Graph(
+                                    id="explore-map",
+                                    config={"displaylogo": False, "scrollZoom": True},
+                                    style={"height": "70vh"},
+                                ),
+                                delay_show=300,
+                            ),
+                        ],
+                        lg=6,
+                    ),
+                    dbc.Col(
+                        [
+                            html.Div(details_placeholder(), id="explore-details"),
+                            track_actions(),
+                            html.Div(id="explore-feedback"),
+                            staging,
+                        ],
+                        lg=3,
+                    ),
+                ],
+                className="g-3",
+            ),
+        ],
+        id="explore-page",
+    )
+
+
+def _viewport(relayout: Any) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    if not isinstance(relayout, dict):
+        return None
+    try:
+        return (
+            (float(relayout["xaxis.range[0]"]), float(relayout["xaxis.range[1]"])),
+            (float(relayout["yaxis.range[0]"]), float(relayout["yaxis.range[1]"])),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@callback(
+    Output("explore-map", "figure"),
+    Output("explore-status", "children"),
+    Output("explore-view", "data"),
+    inputs={
+        "filters": filter_inputs(PANEL),
+        "dims": Input("explore-dims", "value"),
+        "colour_by": Input("explore-colour", "value"),
+        "only": Input("explore-only", "value"),
+        "track_id": Input("explore-track", "data"),
+        "centre": Input("explore-centre", "data"),
+        "relayout": Input("explore-map", "relayoutData"),
+        "staging": Input(STAGING_STORE_ID, "data"),
+        "view": State("explore-view", "data"),
+    },
+)
+def update_map(filters, dims, colour_by, only, track_id, centre, relayout, staging, view):
+    trigger = ctx.triggered_id
+    if view is not None:  # drawn already: skip redraws that would not change it
+        # Zoom/pan only needs new points when the view is decimated (detail on zoom).
+        if trigger == "explore-map" and (not view.get("decimated") or dims != 2):
+            raise PreventUpdate
+        if trigger == STAGING_STORE_ID and only != "staged":
+            raise PreventUpdate
+    base = _base()
+    if base is None:
+        raise PreventUpdate
+    try:
+        track_filter = filter_from_values(filters, year_bounds=base.year_bounds)
+    except FilterError as error:
+        return no_update, dbc.Alert(str(error), color="warning", className="py-1 small"), view
+    only_rows = None
+    if only and only != "all":
+        mine = explore.staging_from_store(staging, _user_id(), base)
+        only_rows = explore.my_rows(base, _user_id(), only, mine)
+    row = base.row_of.get(track_id) if track_id else None
+    points = explore.map_points(
+        base,
+        dims=3 if dims == 3 else 2,
+        colour_by=colour_by,
+        track_filter=track_filter,
+        only_rows=only_rows,
+        viewport=_viewport(relayout) if trigger == "explore-map" else None,
+        highlight_row=row,
+    )
+    centring = trigger == "explore-centre" and centre is not None and row is not None
+    figure = build_map_figure(points, uirevision=f"{dims}-{centre or ''}", centre=centring)
+    return figure, _status(points), {"decimated": points.decimated}
+
+
+def _status(points: explore.MapPoints) -> str:
+    text = f"{points.matched:,} of {points.total:,} tracks match."
+    if points.decimated:
+        text += f" Showing {points.shown:,} of them; zoom in (2D) or filter to see every point."
+    return text
+
+
+@callback(
+    Output("explore-search", "options"),
+    Input("explore-search", "search_value"),
+    State("explore-search", "value"),
+)
+def search_options(query: str | None, chosen: str | None):
+    base = _base()
+    if base is None or not query or len(query.strip()) < 2:
+        raise PreventUpdate
+    hits = explore.search_tracks(base, query, limit=20)
+    options = [{"label": hit.label, "value": hit.track_id} for hit in hits]
+    if chosen and chosen not in {o["value"] for o in options} and chosen in base.row_of:
+        options.append({"label": str(base.labels[base.row_of[chosen]]), "value": chosen})
+    return options
+
+
+@callback(
+    Output("explore-track", "data"),
+    Output("explore-centre", "data"),
+    Input("explore-map", "clickData"),
+    Input("explore-search", "value"),
+    Input({"type": OPEN_TRACK, "track": ALL}, "n_clicks"),
+    prevent_initial_call=True,
+)
+def open_track(click: Any, searched: str | None, _similar: list):
+    base = _base()
+    if base is None:
+        raise PreventUpdate
+    trigger = ctx.triggered_id
+    if trigger == "explore-search":
+        if not searched:
+            raise PreventUpdate
+        return searched, searched
+    if isinstance(trigger, dict):  # a similar track in the details card
+        if not ctx.triggered[0].get("value"):
+            raise PreventUpdate
+        return trigger["track"], no_update
+    rows = explore.selected_rows(click)
+    if not len(rows) or not 0 <= rows[0] < len(base):
+        raise PreventUpdate
+    return str(base.tracks["track_id"].iat[int(rows[0])]), no_update
+
+
+@callback(
+    Output("explore-details", "children"),
+    *(Output(button, "disabled") for button in ACTION_IDS),
+    Input("explore-track", "data"),
+)
+def show_details(track_id: str | None):
+    model = explore.current_model()
+    if model is None or not track_id:
+        return (details_placeholder(), *([True] * len(ACTION_IDS)))
+    try:
+        details = explore.details_for_user(model, _user_id(), track_id)
+    except ExploreError as error:
+        return (dbc.Alert(str(error), color="warning"), *([True] * len(ACTION_IDS)))
+    card = track_details_card(details, explore.spotify_link(explore.map_base(model), track_id))
+    return (card, *([False] * len(ACTION_IDS)))
+
+
+FEEDBACK_KINDS = {
+    "details-like": "like",
+    "details-ban-track": feedback.BAN_TRACK,
+    "details-ban-artist": feedback.BAN_ARTIST,
+}
+
+
+@callback(
+    Output("explore-feedback", "children"),
+    *(Input(button, "n_clicks") for button in FEEDBACK_KINDS),
+    State("explore-track", "data"),
+    prevent_initial_call=True,
+)
+def record_feedback(*args: Any):
+    track_id = args[-1]
+    kind = FEEDBACK_KINDS.get(str(ctx.triggered_id))
+    if not kind or not track_id or not ctx.triggered[0].get("value"):
+        raise PreventUpdate
+    try:
+        outcome = feedback.record_feedback(_user_id(), track_id, kind, context="explore")
+    except feedback.FeedbackError as error:
+        return dbc.Alert(str(error), color="warning", className="py-1 small")
+    return dbc.Alert(outcome.message, color="success", className="py-1 small", duration=4000)
+
+
+@callback(
+    Output(STAGING_STORE_ID, "data"),
+    Output("staging-message", "children"),
+    Input("explore-map", "selectedData"),
+    Input("details-stage", "n_clicks"),
+    Input("details-stage-cluster", "n_clicks"),
+    Input("details-stage-nearest", "n_clicks"),
+    Input("staging-clear", "n_clicks"),
+    State(STAGING_STORE_ID, "data"),
+    State("explore-track", "data"),
+    State("explore-colour", "value"),
+    State("explore-dims", "value"),
+    prevent_initial_call=True,
+)
+def change_staging(selected, _one, _cluster, _nearest, _clear, store, track_id, colour_by, dims):
+    base = _base()
+    if base is None:
+        raise PreventUpdate
+    staging = explore.staging_from_store(store, _user_id(), base)
+    trigger = ctx.triggered_id
+    if trigger == "staging-clear":
+        staging = explore.unstage(staging)
+        return staging.to_store(), staging.message
+    if trigger == "explore-map":
+        rows = explore.selected_rows(selected)
+        if not len(rows):
+            raise PreventUpdate
+    else:
+        row = base.row_of.get(track_id) if track_id else None
+        if row is None:
+            raise PreventUpdate
+        if trigger == "details-stage-cluster":
+            rows = explore.rows_of_category(base, colour_by, row)
+        elif trigger == "details-stage-nearest":
+            rows = explore.nearest_rows(base, row, NEAREST_K, dims=3 if dims == 3 else 2)
+        else:
+            rows = np.asarray([row])
+    staging = explore.stage_rows(base, staging, rows)
+    return staging.to_store(), staging.message
+
+
+@callback(
+    Output("staging-count", "children"),
+    Output("staging-list", "children"),
+    Input(STAGING_STORE_ID, "data"),
+)
+def show_staging(store: Any):
+    base = _base()
+    if base is None:
+        raise PreventUpdate
+    staging = explore.staging_from_store(store, _user_id(), base)
+    count = len(staging.track_ids)
+    items = [
+        html.Li(str(base.labels[base.row_of[t]]), className="staged-track")
+        for t in staging.track_ids[:STAGED_SHOWN]
+    ]
+    more = count - len(items)
+    if more > 0:
+        items.append(html.Li(f"… and {more} more", className="list-unstyled text-muted"))
+    return f"{count} tracks staged." if count else "Nothing staged yet.", items
