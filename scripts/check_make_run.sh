@@ -61,7 +61,7 @@ elapsed=$(( $(date +%s) - started ))
 
 echo "--- make run output (setup part) ---"
 grep -v -E '^\s*$|GET /|Booting worker|Listening at|Using worker|Starting gunicorn' "$LOG" \
-    | grep -v -i 'pip' | tail -25
+    | grep -v -i -E 'pip|^WARNING: Location' | tail -25
 echo "------------------------------------"
 if [ "$code" != "200" ]; then
     echo "FAIL: $URL/login did not answer 200 within ${TIMEOUT}s (last status $code)" >&2
@@ -73,4 +73,19 @@ home="$(status "$URL/")"
 echo "GET $URL/login -> 200"
 echo "GET $URL/healthz -> $health"
 echo "GET $URL/ (anonymous) -> $home (the login redirect)"
+
+# Log in as the demo listener through the real form (CSRF token included) and open the home page.
+jar="$WORK/cookies"
+token="$(curl -s -c "$jar" "$URL/login" \
+    | sed -n 's/.*name="csrf_token"[^>]*value="\([^"]*\)".*/\1/p' | head -1)"
+login="$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' -b "$jar" -c "$jar" \
+    --data-urlencode "csrf_token=$token" --data-urlencode "email=demo@mixmap.local" \
+    --data-urlencode "password=mixmap-demo" "$URL/login")"
+home_logged_in="$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" "$URL/")"
+echo "POST $URL/login as demo@mixmap.local -> $login"
+echo "GET $URL/ (logged in) -> $home_logged_in"
+if [ "$home_logged_in" != "200" ]; then
+    echo "FAIL: the demo login did not reach the home page" >&2
+    exit 1
+fi
 echo "make_run_ok=1 seconds_to_first_page=$elapsed"

@@ -165,3 +165,7 @@ def test_setup_with_a_catalog_imports_it_instead_of_demo_data(cli_app, small_set
     assert track_total() == 120
     with database.session_scope() as session:
         assert session.scalar(select(func.count()).select_from(User)) == 0  # no demo listeners
+
+
+def test_an_empty_model_folder_counts_as_no_model(tmp_path):
+    assert setup_cli._model_state(tmp_path / "models") == "missing"
