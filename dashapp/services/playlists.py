@@ -570,3 +570,28 @@ def _m3u(detail: PlaylistDetail) -> str:
 
 def _json(detail: PlaylistDetail) -> str:
     return json.dumps(detail.as_json(), indent=2, ensure_ascii=False)
+
+
+# --- form options -------------------------------------------------------------------------------
+
+
+def track_options(text: str | None, selected: Sequence[str] = ()) -> list[dict[str, str]]:
+    """Dropdown options for a track search (the selected tracks always stay listed)."""
+    with session_scope() as session:
+        found = queries.tracks_by_id(session, [t for t in selected if t])
+        if text and len(text.strip()) >= 2:
+            found += queries.search_tracks(session, text)
+    options = {i: f"{name} — {artists}" for i, name, artists in found}
+    return [{"label": label, "value": i} for i, label in options.items()]
+
+
+def artist_options(text: str | None) -> list[dict[str, Any]]:
+    if not text or len(text.strip()) < 2:
+        return []
+    with session_scope() as session:
+        return [{"label": n, "value": i} for i, n in queries.search_artists(session, text)]
+
+
+def genre_options() -> list[dict[str, str]]:
+    with session_scope() as session:
+        return [{"label": n, "value": s} for s, n in queries.genre_slugs(session)]

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Ban, Playlist, PlaylistItem, Track
+from db.models import Artist, Ban, Genre, Playlist, PlaylistItem, Track
 
 # The track columns a playlist editor shows, sorts by and sequences with (ml.ordering needs
 # name, artist_id, key, mode, tempo, energy, valence).
@@ -165,3 +165,37 @@ def bans_of(session: Session, user_id: int) -> tuple[frozenset[str], frozenset[i
         if artist_id is not None:
             artists.add(int(artist_id))
     return frozenset(tracks), frozenset(artists)
+
+
+def search_tracks(session: Session, text: str, limit: int = 20) -> list[tuple[str, str, str]]:
+    """(track id, title, artists) whose title or artists contain ``text``, popular first."""
+    pattern = f"%{text.strip()}%"
+    query = (
+        select(Track.id, Track.name, Track.artist_names)
+        .where(Track.name.ilike(pattern) | Track.artist_names.ilike(pattern))
+        .order_by(Track.popularity.desc(), Track.id)
+        .limit(limit)
+    )
+    return [(str(i), str(n), str(a)) for i, n, a in session.execute(query)]
+
+
+def tracks_by_id(session: Session, track_ids: Sequence[str]) -> list[tuple[str, str, str]]:
+    query = select(Track.id, Track.name, Track.artist_names).where(Track.id.in_(list(track_ids)))
+    return [(str(i), str(n), str(a)) for i, n, a in session.execute(query)]
+
+
+def search_artists(session: Session, text: str, limit: int = 20) -> list[tuple[int, str]]:
+    pattern = f"%{text.strip()}%"
+    query = (
+        select(Artist.id, Artist.name)
+        .where(Artist.name.ilike(pattern))
+        .order_by(Artist.popularity.desc(), Artist.id)
+        .limit(limit)
+    )
+    return [(int(i), str(n)) for i, n in session.execute(query)]
+
+
+def genre_slugs(session: Session) -> list[tuple[str, str]]:
+    """(slug, name) of every top-level genre."""
+    query = select(Genre.slug, Genre.name).where(Genre.parent_id.is_(None)).order_by(Genre.name)
+    return [(str(s), str(n)) for s, n in session.execute(query)]

@@ -1,0 +1,574 @@
+"""Playlists: my playlists and curated ones, the generator form and the editor.
+
+``/playlists?playlist=<id>`` opens one playlist in the editor. Every callback reads the user from
+``current_user`` and calls one ``services.playlists`` function; the service checks ownership, so
+a playlist id sent by the client is never trusted on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+from flask_login import current_user
+
+from dashapp.components import playlist_editor as editor
+from dashapp.components.empty_state import empty_state
+from dashapp.services import playlists
+from ml.activities import PRESETS
+from ml.moods import MOOD_LABELS
+from ml.playlists import GENERATOR_KINDS
+
+dash.register_page(__name__, path="/playlists", title="Playlists · Mixmap")
+
+# Shared with Explore, which fills it: {"user_id": int, "track_ids": [str, ...]}.
+STAGING_STORE_ID = "staging-tracks"
+STAGING_STORAGE = "session"
+PATH = "/playlists"
+
+
+def _user_id() -> int:
+    return int(current_user.id)
+
+
+def _minutes(ms: int) -> str:
+    return f"{round(ms / 60_000)} min"
+
+
+def playlist_list(summaries: list[playlists.PlaylistSummary], selected: int | None) -> Any:
+    if not summaries:
+        return html.P("None yet.", className="text-muted small")
+    return dbc.ListGroup(
+        [
+            dbc.ListGroupItem(
+                [
+                    html.Span(p.name, className="me-2"),
+                    dbc.Badge("smart", color="info", className="me-1") if p.is_smart else None,
+                    html.Small(
+                        f"{p.track_count} · {_minutes(p.duration_ms)}",
+                        className="text-muted float-end",
+                    ),
+                ],
+                href=f"{PATH}?playlist={p.id}",
+                active=p.id == selected,
+                id={"type": "pl-link", "index": p.id},
+            )
+            for p in summaries
+        ],
+        flush=True,
+        className="mb-3",
+    )
+
+
+def generator_form() -> dbc.Card:
+    def field(label: str, component: Any, field_id: str) -> html.Div:
+        return html.Div(
+            [dbc.Label(label, className="small mb-0"), component], id=field_id, className="mb-2"
+        )
+
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.H6("Generate a playlist"),
+                field(
+                    "From",
+                    dbc.Select(
+                        id="gen-kind",
+                        options=[
+                            {"label": v, "value": k}
+                            for k, v in GENERATOR_KINDS.items()
+                            if k != "more"
+                        ],
+                        value="mood",
+                    ),
+                    "gen-kind-field",
+                ),
+                field(
+                    "Seed / start track",
+                    dcc.Dropdown(id="gen-track-a", placeholder="Type 2+ letters of a title"),
+                    "gen-track-a-field",
+                ),
+                field(
+                    "End track",
+                    dcc.Dropdown(id="gen-track-b", placeholder="Type 2+ letters of a title"),
+                    "gen-track-b-field",
+                ),
+                field(
+                    "…or an artist",
+                    dcc.Dropdown(id="gen-artist", placeholder="Type 2+ letters of a name"),
+                    "gen-artist-field",
+                ),
+                field("Genres", dcc.Dropdown(id="gen-genres", multi=True), "gen-genres-field"),
+                field(
+                    "Moods",
+                    dcc.Dropdown(
+                        id="gen-moods",
+                        multi=True,
+                        options=[{"label": v, "value": k} for k, v in MOOD_LABELS.items()],
+                        value=["happy"],
+                    ),
+                    "gen-moods-field",
+                ),
+                field(
+                    "Activity",
+                    dbc.Select(
+                        id="gen-activity",
+                        options=[{"label": p.label, "value": k} for k, p in PRESETS.items()],
+                        value="workout",
+                    ),
+                    "gen-activity-field",
+                ),
+                html.Div(id="gen-staged-note", className="small text-muted mb-2"),
+                dbc.Row(
+                    [
+                        dbc.Col(dbc.Input(id="gen-length", type="number", min=1, value=25)),
+                        dbc.Col(
+                            dbc.Select(
+                                id="gen-length-unit",
+                                options=[
+                                    {"label": "tracks", "value": "tracks"},
+                                    {"label": "minutes", "value": "minutes"},
+                                ],
+                                value="tracks",
+                            )
+                        ),
+                    ],
+                    className="g-2 mb-2",
+                ),
+                dbc.Label("Adventurousness", className="small mb-0"),
+                dcc.Slider(
+                    id="gen-adventurousness",
+                    min=0,
+                    max=1,
+                    step=0.05,
+                    value=0.5,
+                    marks={0: "familiar", 0.5: "", 1: "far out"},
+                ),
+                dbc.Checklist(
+                    id="gen-options",
+                    options=[
+                        {"label": "Flow order", "value": "flow"},
+                        {"label": "Smart (re-runnable)", "value": "smart"},
+                    ],
+                    value=["smart"],
+                    inline=True,
+                    className="small mb-2",
+                ),
+                dbc.Input(id="gen-name", placeholder="Name (optional)", className="mb-2"),
+                dbc.Button("Generate", id="gen-go", color="primary", className="w-100"),
+                html.Div(id="gen-message", className="mt-2"),
+            ]
+        ),
+        className="mb-3",
+    )
+
+
+def editor_panel(detail: playlists.PlaylistDetail | None) -> Any:
+    if detail is None:
+        return empty_state(
+            "Pick or make a playlist",
+            "Open one on the left, generate one, or stage tracks on Explore and save them here.",
+        )
+    if detail.is_curated:
+        return html.Div(
+            [
+                html.H4(detail.name),
+                html.P(
+                    "A curated playlist from the catalogue: duplicate it to edit your copy.",
+                    className="text-muted",
+                ),
+                dbc.Button("Duplicate", id="pl-duplicate", color="primary", className="mb-2"),
+                editor.track_grid(detail.items),
+            ]
+        )
+    return html.Div(
+        [
+            editor.header(
+                detail.name, detail.generator is not None, len(detail.items), detail.duration_ms
+            ),
+            html.Div([editor.toolbar(), editor.export_menu()]),
+            html.Div(id="pl-message"),
+            editor.track_grid(detail.items),
+            html.Div(editor.sparkline(playlists.flow_of(detail)), className="mt-2"),
+        ]
+    )
+
+
+def layout(playlist: str | None = None, **_query: Any) -> html.Div:
+    user = _user_id()
+    mine, curated = playlists.list_playlists(user)
+    selected = int(playlist) if playlist and str(playlist).isdigit() else None
+    detail = None
+    if selected is not None:
+        try:
+            detail = playlists.get_playlist(user, selected)
+        except playlists.PlaylistNotFound:
+            selected = None
+    return html.Div(
+        [
+            dcc.Location(id="pl-url", refresh="callback-nav"),
+            dcc.Store(id="pl-current", data={"id": selected}),
+            dcc.Store(id=STAGING_STORE_ID, storage_type=STAGING_STORAGE),
+            dbc.Row(
+                [
+                    dbc.Col(
+                        [
+                            html.H5("My playlists"),
+                            dbc.Button(
+                                "Save staged tracks as a playlist",
+                                id="pl-save-staged",
+                                size="sm",
+                                color="primary",
+                                outline=True,
+                                className="mb-2",
+                            ),
+                            html.Div(id="pl-save-message"),
+                            playlist_list(mine, selected),
+                            generator_form(),
+                            html.H5("Curated"),
+                            playlist_list(curated, selected),
+                        ],
+                        md=4,
+                    ),
+                    dbc.Col(editor_panel(detail), md=8, id="pl-editor"),
+                ]
+            ),
+        ],
+        id="playlists-page",
+    )
+
+
+def _alert(message: str | None, color: str = "warning") -> Any:
+    if not message:
+        return None
+    return dbc.Alert(message, color=color, dismissable=True, className="py-2 small")
+
+
+def _staged(store: Any) -> list[str]:
+    """The staged track ids if the store belongs to this user (the service re-checks them)."""
+    if not isinstance(store, dict) or store.get("user_id") != _user_id():
+        return []
+    ids = store.get("track_ids")
+    return [t for t in ids if isinstance(t, str)] if isinstance(ids, list) else []
+
+
+# --- generator form ---------------------------------------------------------------------------
+
+FORM_FIELDS: dict[str, tuple[str, ...]] = {
+    "tracks": (),
+    "radio": ("gen-track-a-field", "gen-artist-field"),
+    "path": ("gen-track-a-field", "gen-track-b-field"),
+    "genre": ("gen-genres-field",),
+    "mood": ("gen-moods-field",),
+    "activity": ("gen-activity-field",),
+}
+ALL_FIELDS = (
+    "gen-track-a-field",
+    "gen-track-b-field",
+    "gen-artist-field",
+    "gen-genres-field",
+    "gen-moods-field",
+    "gen-activity-field",
+)
+
+
+@callback(
+    [Output(f, "style") for f in ALL_FIELDS],
+    Output("gen-staged-note", "children"),
+    Input("gen-kind", "value"),
+    State(STAGING_STORE_ID, "data"),
+)
+def show_generator_fields(kind: str, staging: Any):
+    shown = FORM_FIELDS.get(kind, ())
+    styles = [None if f in shown else {"display": "none"} for f in ALL_FIELDS]
+    note = ""
+    if kind == "tracks":
+        count = len(_staged(staging))
+        note = f"{count} tracks staged on Explore." if count else "Nothing staged on Explore yet."
+    return *styles, note
+
+
+@callback(Output("gen-genres", "options"), Input("gen-kind", "value"))
+def load_genres(kind: str):
+    if kind != "genre":
+        raise PreventUpdate
+    return playlists.genre_options()
+
+
+@callback(
+    Output("gen-track-a", "options"),
+    Input("gen-track-a", "search_value"),
+    State("gen-track-a", "value"),
+)
+def search_start_track(text: str | None, value: str | None):
+    if not text:
+        raise PreventUpdate
+    return playlists.track_options(text, [value] if value else [])
+
+
+@callback(
+    Output("gen-track-b", "options"),
+    Input("gen-track-b", "search_value"),
+    State("gen-track-b", "value"),
+)
+def search_end_track(text: str | None, value: str | None):
+    if not text:
+        raise PreventUpdate
+    return playlists.track_options(text, [value] if value else [])
+
+
+@callback(Output("gen-artist", "options"), Input("gen-artist", "search_value"))
+def search_artist(text: str | None):
+    if not text:
+        raise PreventUpdate
+    return playlists.artist_options(text)
+
+
+def build_spec(
+    kind: str,
+    track_a: str | None,
+    track_b: str | None,
+    artist: int | None,
+    genres: list[str] | None,
+    moods: list[str] | None,
+    activity: str | None,
+    length: Any,
+    unit: str,
+    adventurousness: float,
+    options: list[str],
+    staged: list[str],
+) -> dict[str, Any]:
+    """The generator spec (``ml.playlists.GeneratorSpec.from_dict`` form) from the form values."""
+    spec: dict[str, Any] = {
+        "kind": kind,
+        "length": {unit: length if length not in (None, "") else 25},
+        "adventurousness": adventurousness if adventurousness is not None else 0.5,
+        "order": "flow" if "flow" in (options or []) else "relevance",
+    }
+    if kind == "tracks":
+        spec["track_ids"] = staged
+    elif kind == "radio":
+        if track_a:
+            spec["track_ids"] = [track_a]
+        elif artist is not None:
+            spec["artist_id"] = artist
+    elif kind == "path":
+        spec["track_ids"] = [t for t in (track_a, track_b) if t]
+    elif kind == "genre":
+        spec["filter"] = {"genres_include": genres or []}
+    elif kind == "mood":
+        spec["filter"] = {"moods": moods or []}
+    elif kind == "activity":
+        spec["filter"] = {"activity": activity}
+    return spec
+
+
+@callback(
+    Output("pl-url", "href", allow_duplicate=True),
+    Output("gen-message", "children"),
+    Input("gen-go", "n_clicks"),
+    State("gen-kind", "value"),
+    State("gen-track-a", "value"),
+    State("gen-track-b", "value"),
+    State("gen-artist", "value"),
+    State("gen-genres", "value"),
+    State("gen-moods", "value"),
+    State("gen-activity", "value"),
+    State("gen-length", "value"),
+    State("gen-length-unit", "value"),
+    State("gen-adventurousness", "value"),
+    State("gen-options", "value"),
+    State("gen-name", "value"),
+    State(STAGING_STORE_ID, "data"),
+    prevent_initial_call=True,
+)
+def generate(
+    _clicks,
+    kind,
+    track_a,
+    track_b,
+    artist,
+    genres,
+    moods,
+    activity,
+    length,
+    unit,
+    adventurousness,
+    options,
+    name,
+    staging,
+):
+    spec = build_spec(
+        kind,
+        track_a,
+        track_b,
+        artist,
+        genres,
+        moods,
+        activity,
+        length,
+        unit,
+        adventurousness,
+        options,
+        _staged(staging),
+    )
+    try:
+        detail = playlists.generate_playlist(
+            _user_id(), spec, (name or "").strip() or None, smart="smart" in (options or [])
+        )
+    except playlists.PlaylistServiceError as error:
+        return no_update, _alert(str(error))
+    return f"{PATH}?playlist={detail.id}", _alert(detail.note)
+
+
+@callback(
+    Output("pl-url", "href", allow_duplicate=True),
+    Output("pl-save-message", "children"),
+    Input("pl-save-staged", "n_clicks"),
+    State(STAGING_STORE_ID, "data"),
+    prevent_initial_call=True,
+)
+def save_staged(_clicks, staging):
+    staged = _staged(staging)
+    if not staged:
+        return no_update, _alert("Nothing is staged: select tracks on the Explore map first.")
+    try:
+        detail = playlists.create_playlist(_user_id(), "Staged tracks", staged)
+    except playlists.PlaylistServiceError as error:
+        return no_update, _alert(str(error))
+    return f"{PATH}?playlist={detail.id}", None
+
+
+# --- editor -----------------------------------------------------------------------------------
+
+
+def _render(detail: playlists.PlaylistDetail):
+    stats = f"{len(detail.items)} tracks · {_minutes(detail.duration_ms)}"
+    flow = editor.sparkline_figure(playlists.flow_of(detail))
+    return editor.grid_rows(detail.items), flow, stats
+
+
+@callback(
+    Output(editor.GRID, "rowData"),
+    Output(editor.SPARKLINE, "figure"),
+    Output("pl-stats", "children"),
+    Output("pl-message", "children"),
+    Input("pl-remove", "n_clicks"),
+    Input("pl-dedupe", "n_clicks"),
+    Input("pl-flow", "n_clicks"),
+    Input("pl-separate", "n_clicks"),
+    Input("pl-sort", "n_clicks"),
+    Input("pl-more", "n_clicks"),
+    Input("pl-refresh", "n_clicks"),
+    Input(editor.GRID, "cellValueChanged"),
+    Input(editor.GRID, "virtualRowData"),
+    State(editor.GRID, "rowData"),
+    State(editor.GRID, "selectedRows"),
+    State("pl-sort-column", "value"),
+    State("pl-sort-direction", "value"),
+    State("pl-current", "data"),
+    prevent_initial_call=True,
+)
+def edit_playlist(*args):
+    *_, changed, virtual, rows, selected, sort_column, direction, current = args
+    playlist_id = (current or {}).get("id")
+    if playlist_id is None:
+        raise PreventUpdate
+    user = _user_id()
+    trigger = ctx.triggered_id
+    try:
+        if f"{editor.GRID}.virtualRowData" in ctx.triggered_prop_ids:
+            new_order = [r["track_id"] for r in virtual or []]
+            if not new_order or new_order == [r["track_id"] for r in rows or []]:
+                raise PreventUpdate  # the grid echoing the order we just sent
+            detail = playlists.reorder(user, playlist_id, new_order)
+        elif trigger == editor.GRID:
+            change = (changed or [{}])[0]
+            if change.get("colId") != "locked":
+                raise PreventUpdate
+            detail = playlists.edit_playlist(
+                user,
+                playlist_id,
+                "lock",
+                position=int(change["rowIndex"]),
+                locked=bool(change["value"]),
+            )
+        elif trigger == "pl-remove":
+            positions = [int(r["number"]) - 1 for r in selected or []]
+            if not positions:
+                return no_update, no_update, no_update, _alert("Tick the tracks to remove first.")
+            detail = playlists.edit_playlist(user, playlist_id, "remove", positions=positions)
+        elif trigger == "pl-sort":
+            detail = playlists.edit_playlist(
+                user, playlist_id, "sort", column=sort_column, descending=direction == "desc"
+            )
+        elif trigger == "pl-more":
+            detail = playlists.suggest_more(user, playlist_id, {"tracks": 10})
+        elif trigger == "pl-refresh":
+            detail = playlists.refresh(user, playlist_id)
+        else:
+            operation = {"pl-dedupe": "dedupe", "pl-flow": "flow", "pl-separate": "separate"}
+            detail = playlists.edit_playlist(user, playlist_id, operation[trigger])
+    except playlists.PlaylistServiceError as error:
+        return no_update, no_update, no_update, _alert(str(error))
+    except playlists.PlaylistNotFound:
+        return no_update, no_update, no_update, _alert("That playlist no longer exists.")
+    return *_render(detail), _alert(detail.note, "info")
+
+
+@callback(
+    Output("pl-url", "href", allow_duplicate=True),
+    Output("pl-message", "children", allow_duplicate=True),
+    Input("pl-rename", "n_clicks"),
+    Input("pl-delete", "n_clicks"),
+    State("pl-name", "value"),
+    State("pl-current", "data"),
+    prevent_initial_call=True,
+)
+def rename_or_delete(_rename, _delete, name, current):
+    playlist_id = (current or {}).get("id")
+    if playlist_id is None:
+        raise PreventUpdate
+    try:
+        if ctx.triggered_id == "pl-delete":
+            playlists.delete(_user_id(), playlist_id)
+            return PATH, None
+        detail = playlists.rename(_user_id(), playlist_id, name)
+    except (playlists.PlaylistServiceError, playlists.PlaylistNotFound) as error:
+        return no_update, _alert(str(error))
+    # Reload the page so the list on the left shows the new name.
+    return f"{PATH}?playlist={detail.id}", None
+
+
+@callback(
+    Output("pl-url", "href", allow_duplicate=True),
+    Input("pl-duplicate", "n_clicks"),
+    State("pl-current", "data"),
+    prevent_initial_call=True,
+)
+def duplicate(_clicks, current):
+    playlist_id = (current or {}).get("id")
+    if not _clicks or playlist_id is None:
+        raise PreventUpdate
+    copy = playlists.duplicate(_user_id(), playlist_id)
+    return f"{PATH}?playlist={copy.id}"
+
+
+@callback(
+    Output("pl-download", "data"),
+    Input("pl-export-csv", "n_clicks"),
+    Input("pl-export-m3u", "n_clicks"),
+    Input("pl-export-json", "n_clicks"),
+    State("pl-current", "data"),
+    prevent_initial_call=True,
+)
+def export(_csv, _m3u, _json, current):
+    playlist_id = (current or {}).get("id")
+    if playlist_id is None or not ctx.triggered_id:
+        raise PreventUpdate
+    fmt = str(ctx.triggered_id).removeprefix("pl-export-")
+    exported = playlists.export(_user_id(), playlist_id, fmt)
+    return {"content": exported.content, "filename": exported.filename, "type": exported.mimetype}
