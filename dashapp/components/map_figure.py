@@ -4,9 +4,14 @@ Built as a plain dict, not ``go.Figure``: plotly's validators would copy and che
 114k-point figure on each callback, and the dict is what Dash serialises anyway.
 
 Arrays travel as plotly.js typed arrays (``{"dtype": "f4", "bdata": <base64>}``), which plotly.js
-reads natively: 4 bytes per float32 coordinate instead of ~10 characters of JSON text.
-``customdata`` is the catalogue row (an integer, looked up on click and on selection) instead of
-a string id; it stays a JSON list because dcc.Graph reads it back per point.
+reads natively: 4 bytes per float32 coordinate instead of ~10 characters of JSON text; feature
+colours go as uint8 steps on the colour scale (256 shades are more than the eye separates).
+
+No ``customdata``: dcc.Graph reads it back from ``figure.data`` and cannot index a typed array,
+and as a JSON list of 114k row numbers it cost more to serialise than the rest of the figure.
+Clicks and selections name points by (curveNumber, pointNumber); ``rows_from_event`` maps them
+back to catalogue rows through ``trace_rows``, which rebuilds the same trace order from the same
+``MapPoints``.
 
 Categorical colourings get one trace per category, so the legend names clusters and
 a legend click hides one; feature colourings are one trace on a continuous colour scale.
@@ -59,6 +64,42 @@ def category_colour(code: int) -> str:
     return PALETTE[code % len(PALETTE)]
 
 
+def trace_groups(points: MapPoints) -> list[tuple[int | None, np.ndarray]]:
+    """(category code or None, positions into ``points``) of each point trace, in trace order."""
+    if points.codes is None:
+        return [(None, np.arange(len(points.rows)))]
+    order = np.argsort(points.codes, kind="stable")
+    present, starts = np.unique(points.codes[order], return_index=True)
+    stops = [*starts[1:], len(order)]
+    return [
+        (int(code), order[start:stop])
+        for code, start, stop in zip(present, starts, stops, strict=True)
+    ]
+
+
+def trace_rows(points: MapPoints) -> list[np.ndarray]:
+    """The catalogue rows each point trace draws, in trace and point order."""
+    return [points.rows[positions] for _, positions in trace_groups(points)]
+
+
+def rows_from_event(points: MapPoints, event: Any) -> np.ndarray:
+    """Catalogue rows of the points in a plotly click/selection event (``clickData``,
+    ``selectedData``) on the figure built from ``points``; unknown points are skipped."""
+    if not isinstance(event, dict):
+        return np.zeros(0, dtype=np.int64)
+    per_trace = trace_rows(points)
+    rows = []
+    for point in event.get("points") or []:
+        if not isinstance(point, dict):
+            continue
+        curve, index = point.get("curveNumber"), point.get("pointNumber", point.get("pointIndex"))
+        if not isinstance(curve, int) or not isinstance(index, int):
+            continue
+        if 0 <= curve < len(per_trace) and 0 <= index < len(per_trace[curve]):
+            rows.append(int(per_trace[curve][index]))
+    return np.asarray(rows, dtype=np.int64)
+
+
 def build_map_figure(
     points: MapPoints, *, uirevision: str = "map", centre: bool = False
 ) -> dict[str, Any]:
@@ -67,7 +108,10 @@ def build_map_figure(
     ``centre`` zooms the 2D map onto the highlighted track (after a search); pass a new
     ``uirevision`` with it, or plotly keeps the user's zoom.
     """
-    traces = _category_traces(points) if points.codes is not None else [_feature_trace(points)]
+    groups = trace_groups(points)
+    traces = (
+        _category_traces(points, groups) if points.codes is not None else [_feature_trace(points)]
+    )
     if points.highlight is not None:
         traces.append(_highlight_trace(points))
     return {"data": traces, "layout": _layout(points, uirevision, centre)}
@@ -81,9 +125,6 @@ def _base_trace(points: MapPoints, order: np.ndarray | slice, name: str) -> dict
         "name": name,
         "x": typed_array(coords[:, 0]),
         "y": typed_array(coords[:, 1]),
-        # A plain list, not a typed array: dcc.Graph builds clickData/selectedData from
-        # ``figure.data[i].customdata[j]`` and cannot index a base64 spec.
-        "customdata": points.rows[order].tolist(),
         "marker": {
             # 3D points overlap much more on screen; smaller markers keep structure visible.
             "size": typed_array(points.size[order]) if points.dims == 2 else 2,
@@ -103,18 +144,16 @@ def _base_trace(points: MapPoints, order: np.ndarray | slice, name: str) -> dict
     return trace
 
 
-def _category_traces(points: MapPoints) -> list[dict[str, Any]]:
-    assert points.codes is not None
-    order = np.argsort(points.codes, kind="stable")
-    sorted_codes = points.codes[order]
-    present, starts = np.unique(sorted_codes, return_index=True)
-    bounds = [*starts[1:], len(order)]
+def _category_traces(
+    points: MapPoints, groups: list[tuple[int | None, np.ndarray]]
+) -> list[dict[str, Any]]:
     traces = []
-    for code, start, stop in zip(present, starts, bounds, strict=True):
+    for code, positions in groups:
+        assert code is not None
         name = points.category_names[code] if code < len(points.category_names) else "Other"
-        trace = _base_trace(points, order[start:stop], name)
-        trace["marker"]["color"] = category_colour(int(code))
-        trace["legendrank"] = int(code)
+        trace = _base_trace(points, positions, name)
+        trace["marker"]["color"] = category_colour(code)
+        trace["legendrank"] = code
         traces.append(trace)
     return traces
 
@@ -122,14 +161,25 @@ def _category_traces(points: MapPoints) -> list[dict[str, Any]]:
 def _feature_trace(points: MapPoints) -> dict[str, Any]:
     trace = _base_trace(points, slice(None), points.colour_label)
     assert points.values is not None
+    values = points.values.astype(np.float64)
+    lo, hi = points.value_range or (0.0, 1.0)
+    span = hi - lo if hi > lo else 1.0
+    steps = np.rint(np.clip(np.nan_to_num((values - lo) / span, nan=0.0), 0, 1) * 255)
+    ticks = np.linspace(0, 255, 5)
     trace["marker"].update(
-        color=typed_array(np.nan_to_num(points.values.astype(np.float32), nan=0.0)),
+        color=typed_array(steps.astype(np.uint8)),
         colorscale=FEATURE_COLOURSCALE,
+        cmin=0,
+        cmax=255,
         showscale=True,
-        colorbar={"title": {"text": points.colour_label}, "thickness": 12},
+        colorbar={
+            "title": {"text": points.colour_label},
+            "thickness": 12,
+            # The steps are 0..255; the ticks name the feature's own values.
+            "tickvals": ticks.tolist(),
+            "ticktext": [f"{lo + span * t / 255:.3g}" for t in ticks],
+        },
     )
-    if points.value_range is not None:
-        trace["marker"].update(cmin=points.value_range[0], cmax=points.value_range[1])
     trace["showlegend"] = False
     return trace
 

@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from dashapp.components.empty_state import empty_state
 from dashapp.components.filter_panel import filter_from_values, filter_inputs, filter_panel
-from dashapp.components.map_figure import build_map_figure
+from dashapp.components.map_figure import build_map_figure, rows_from_event
 from dashapp.components.track_details import (
     ACTION_IDS,
     OPEN_TRACK,
@@ -130,7 +130,7 @@ def layout(**_query: Any) -> html.Div:
             dcc.Store(id=STAGING_STORE_ID, storage_type="session"),
             dcc.Store(id="explore-track"),  # the open track's id
             dcc.Store(id="explore-centre"),  # the last searched track: the map centres on it
-            dcc.Store(id="explore-view"),  # {"decimated": bool} once the map is drawn
+            dcc.Store(id="explore-view"),  # the drawn view's spec (see update_map)
             dbc.Row(
                 [
                     dbc.Col(
@@ -178,16 +178,42 @@ def layout(**_query: Any) -> html.Div:
     )
 
 
-def _viewport(relayout: Any) -> tuple[tuple[float, float], tuple[float, float]] | None:
-    if not isinstance(relayout, dict):
+def _viewport(relayout: Any, previous: Any) -> list[list[float]] | None:
+    """The zoomed 2D window from plotly's relayoutData; None once the user resets the zoom."""
+    if not isinstance(relayout, dict) or relayout.get("xaxis.autorange"):
         return None
     try:
-        return (
-            (float(relayout["xaxis.range[0]"]), float(relayout["xaxis.range[1]"])),
-            (float(relayout["yaxis.range[0]"]), float(relayout["yaxis.range[1]"])),
-        )
+        return [
+            [float(relayout["xaxis.range[0]"]), float(relayout["xaxis.range[1]"])],
+            [float(relayout["yaxis.range[0]"]), float(relayout["yaxis.range[1]"])],
+        ]
     except (KeyError, TypeError, ValueError):
-        return None
+        return previous
+
+
+def _points(base: MapBase, view: dict[str, Any], highlight_row: int | None = None):
+    """The points of a view spec (what ``update_map`` drew); clicks and selections on the map
+    name points by trace and index, so they are mapped back through the same points."""
+    only_rows = view.get("only_rows")
+    viewport = view.get("viewport")
+    return explore.map_points(
+        base,
+        dims=3 if view.get("dims") == 3 else 2,
+        colour_by=view.get("colour_by") or "cluster",
+        track_filter=filter_from_values(view.get("filters") or {}, year_bounds=base.year_bounds),
+        only_rows=np.asarray(only_rows, dtype=np.int64) if only_rows is not None else None,
+        viewport=(tuple(viewport[0]), tuple(viewport[1])) if viewport else None,
+        highlight_row=highlight_row,
+    )
+
+
+def _event_rows(base: MapBase, view: Any, event: Any) -> np.ndarray:
+    if not isinstance(view, dict) or view.get("version") != base.version:
+        return np.zeros(0, dtype=np.int64)
+    try:
+        return rows_from_event(_points(base, view), event)
+    except (FilterError, ExploreError):
+        return np.zeros(0, dtype=np.int64)
 
 
 @callback(
@@ -217,27 +243,29 @@ def update_map(filters, dims, colour_by, only, track_id, centre, relayout, stagi
     base = _base()
     if base is None:
         raise PreventUpdate
-    try:
-        track_filter = filter_from_values(filters, year_bounds=base.year_bounds)
-    except FilterError as error:
-        return no_update, dbc.Alert(str(error), color="warning", className="py-1 small"), view
+    previous = view or {}
     only_rows = None
     if only and only != "all":
         mine = explore.staging_from_store(staging, _user_id(), base)
-        only_rows = explore.my_rows(base, _user_id(), only, mine)
+        only_rows = explore.my_rows(base, _user_id(), only, mine).tolist()
+    spec = {
+        "version": base.version,
+        "filters": filters,
+        "dims": 3 if dims == 3 else 2,
+        "colour_by": colour_by,
+        "only_rows": only_rows,
+        "viewport": _viewport(relayout, previous.get("viewport"))
+        if trigger == "explore-map"
+        else previous.get("viewport"),
+    }
     row = base.row_of.get(track_id) if track_id else None
-    points = explore.map_points(
-        base,
-        dims=3 if dims == 3 else 2,
-        colour_by=colour_by,
-        track_filter=track_filter,
-        only_rows=only_rows,
-        viewport=_viewport(relayout) if trigger == "explore-map" else None,
-        highlight_row=row,
-    )
+    try:
+        points = _points(base, spec, highlight_row=row)
+    except (FilterError, ExploreError) as error:
+        return no_update, dbc.Alert(str(error), color="warning", className="py-1 small"), view
     centring = trigger == "explore-centre" and centre is not None and row is not None
     figure = build_map_figure(points, uirevision=f"{dims}-{centre or ''}", centre=centring)
-    return figure, _status(points), {"decimated": points.decimated}
+    return figure, _status(points), {**spec, "decimated": points.decimated}
 
 
 def _status(points: explore.MapPoints) -> str:
@@ -269,9 +297,10 @@ def search_options(query: str | None, chosen: str | None):
     Input("explore-map", "clickData"),
     Input("explore-search", "value"),
     Input({"type": OPEN_TRACK, "track": ALL}, "n_clicks"),
+    State("explore-view", "data"),
     prevent_initial_call=True,
 )
-def open_track(click: Any, searched: str | None, _similar: list):
+def open_track(click: Any, searched: str | None, _similar: list, view: Any):
     base = _base()
     if base is None:
         raise PreventUpdate
@@ -284,8 +313,8 @@ def open_track(click: Any, searched: str | None, _similar: list):
         if not ctx.triggered[0].get("value"):
             raise PreventUpdate
         return trigger["track"], no_update
-    rows = explore.selected_rows(click)
-    if not len(rows) or not 0 <= rows[0] < len(base):
+    rows = _event_rows(base, view, click)
+    if not len(rows):
         raise PreventUpdate
     return str(base.tracks["track_id"].iat[int(rows[0])]), no_update
 
@@ -342,11 +371,10 @@ def record_feedback(*args: Any):
     Input("staging-clear", "n_clicks"),
     State(STAGING_STORE_ID, "data"),
     State("explore-track", "data"),
-    State("explore-colour", "value"),
-    State("explore-dims", "value"),
+    State("explore-view", "data"),
     prevent_initial_call=True,
 )
-def change_staging(selected, _one, _cluster, _nearest, _clear, store, track_id, colour_by, dims):
+def change_staging(selected, _one, _cluster, _nearest, _clear, store, track_id, view):
     base = _base()
     if base is None:
         raise PreventUpdate
@@ -356,17 +384,23 @@ def change_staging(selected, _one, _cluster, _nearest, _clear, store, track_id, 
         staging = explore.unstage(staging)
         return staging.to_store(), staging.message
     if trigger == "explore-map":
-        rows = explore.selected_rows(selected)
+        rows = _event_rows(base, view, selected)
         if not len(rows):
             raise PreventUpdate
     else:
         row = base.row_of.get(track_id) if track_id else None
         if row is None:
             raise PreventUpdate
+        view = view if isinstance(view, dict) else {}
         if trigger == "details-stage-cluster":
-            rows = explore.rows_of_category(base, colour_by, row)
+            same = explore.rows_of_category(base, view.get("colour_by") or "cluster", row)
+            # Only what the map shows of it: the filters still apply.
+            shown = _points(base, view).rows if view.get("version") == base.version else same
+            rows = np.intersect1d(same, shown)
         elif trigger == "details-stage-nearest":
-            rows = explore.nearest_rows(base, row, NEAREST_K, dims=3 if dims == 3 else 2)
+            rows = explore.nearest_rows(
+                base, row, NEAREST_K, dims=3 if view.get("dims") == 3 else 2
+            )
         else:
             rows = np.asarray([row])
     staging = explore.stage_rows(base, staging, rows)

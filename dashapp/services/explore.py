@@ -127,7 +127,7 @@ class MapPoints:
     dims: Dims
     colour_by: str
     colour_label: str
-    rows: np.ndarray  # uint32 catalogue rows, the figure's customdata
+    rows: np.ndarray  # uint32 catalogue rows drawn, ascending
     coords: np.ndarray  # float32 (m, dims)
     codes: np.ndarray | None  # category code per point (categorical colourings)
     category_names: tuple[str, ...]  # names of every code (stable across filters)
@@ -222,10 +222,14 @@ def build_map_base(tracks: pd.DataFrame, cluster_names: Sequence[str], version: 
     labels = (title + " · " + artist).to_numpy(dtype=object)
     years = pd.to_numeric(tracks["release_year"], errors="coerce").dropna()
     year_bounds = (int(years.min()), int(years.max())) if len(years) else (1950, 2025)
+    filter_index = FilterIndex(tracks)
+    # Warm the per-catalogue filter codes now, so the first filtered view pays no extra second.
+    filter_index.genre_codes  # noqa: B018
+    filter_index.mood_bits  # noqa: B018
     return MapBase(
         version=version,
         tracks=tracks,
-        filter_index=FilterIndex(tracks),
+        filter_index=filter_index,
         coords2=coords2,
         coords3=coords3,
         categories={
@@ -509,20 +513,6 @@ def unstage(staging: Staging, track_ids: Iterable[str] | None = None) -> Staging
         return Staging(staging.user_id, (), "Cleared the staging list.")
     drop = set(track_ids)
     return Staging(staging.user_id, tuple(t for t in staging.track_ids if t not in drop))
-
-
-def selected_rows(selected_data: Any) -> np.ndarray:
-    """Catalogue rows of the points a box/lasso selection (plotly ``selectedData``) covers."""
-    if not isinstance(selected_data, dict):
-        return np.zeros(0, dtype=np.int64)
-    rows = []
-    for point in selected_data.get("points") or []:
-        value = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            rows.append(int(value))
-    return np.asarray(rows, dtype=np.int64)
 
 
 # ---------------------------------------------------------------- the signed-in user's side

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 from selenium.common.exceptions import WebDriverException
 
 from app import create_app
+from dashapp.components.map_figure import trace_rows
 from dashapp.config import Config
 from dashapp.services import accounts, explore
 from db.models import Artist, Interaction, Track
 from db.session import database, session_scope
+from ml.filters import TrackFilter
 from tests.unit.dashapp.explore_frames import loaded_model
 
 pytestmark = pytest.mark.browser
@@ -94,63 +97,65 @@ def click(dash_duo, selector: str) -> None:
     dash_duo.driver.execute_script("arguments[0].click();", dash_duo.find_element(selector))
 
 
-def drawn_rows(dash_duo) -> list[int]:
-    """The catalogue rows plotted by the map's point traces (decoded in the page by plotly)."""
+def drawn_counts(dash_duo) -> list[int] | None:
+    """How many points each of the map's point traces draws (plotly's decoded arrays)."""
     return dash_duo.driver.execute_script(
         """
         const gd = document.querySelector('#explore-map .js-plotly-plot');
         if (!gd || !gd._fullData) return null;
-        const rows = [];
-        for (const trace of gd._fullData) {
-            if (trace.name === 'Selected track' || !trace.customdata) continue;
-            for (const row of trace.customdata) rows.push(Number(row));
-        }
-        return rows;
+        return gd._fullData.filter(t => t.name !== 'Selected track').map(t => t.x.length);
         """
     )
 
 
-def emit(dash_duo, event: str, rows: list[int]) -> None:
-    """Fire a plotly event on the map as a click or a lasso would: the points of these rows, each
-    named by its trace and index like plotly names them (dcc.Graph reads customdata from there)."""
+def expected_traces(model, **view) -> list[list[int]]:
+    points = explore.map_points(explore.map_base(model), **view)
+    return [rows.tolist() for rows in trace_rows(points)]
+
+
+def shows(dash_duo, traces: list[list[int]]) -> bool:
+    return drawn_counts(dash_duo) == [len(rows) for rows in traces]
+
+
+def emit(dash_duo, event: str, traces: list[list[int]], rows: list[int]) -> None:
+    """Fire a plotly event on the map as a click or a lasso would: each point named by its trace
+    and index, like plotly names them."""
+    where = {row: (curve, i) for curve, trace in enumerate(traces) for i, row in enumerate(trace)}
+    points = [
+        {"curveNumber": where[r][0], "pointNumber": where[r][1], "pointIndex": where[r][1]}
+        for r in rows
+    ]
     dash_duo.driver.execute_script(
         """
         const gd = document.querySelector('#explore-map .js-plotly-plot');
-        const wanted = new Set(arguments[1]);
-        const points = [];
-        gd.data.forEach((trace, curve) => (trace.customdata || []).forEach((row, i) => {
-            if (wanted.has(row)) points.push({curveNumber: curve, pointNumber: i, pointIndex: i,
-                                              x: 0, y: 0, customdata: row});
-        }));
-        const order = (p) => arguments[1].indexOf(p.customdata);
-        points.sort((a, b) => order(a) - order(b));
-        gd.emit(arguments[0], {points: points});
+        gd.emit(arguments[0], {points: arguments[1]});
         """,
         event,
-        rows,
+        points,
     )
 
 
 def test_filter_open_like_and_lasso_stage(dash_duo, explore_app, model):
     tracks = model.bundle.tracks
     log_in(dash_duo, explore_app)
-    everything = wait_until(
-        lambda: (rows := drawn_rows(dash_duo)) and len(rows) == N_TRACKS and rows
-    )
-    assert sorted(everything) == list(range(N_TRACKS))
+    everything = expected_traces(model)
+    assert sorted(r for trace in everything for r in trace) == list(range(N_TRACKS))
+    wait_until(lambda: shows(dash_duo, everything))
     dash_duo.wait_for_text_to_equal(
         "#explore-status", f"{N_TRACKS} of {N_TRACKS} tracks match.", timeout=10
     )
 
     # Filter by genre: only rock tracks stay on the map.
     dash_duo.select_dcc_dropdown('[id*="filter-genres_include"]', value="Rock")
-    rock = set(tracks.index[tracks["genre"] == "rock"])
-    wait_until(lambda: set(drawn_rows(dash_duo) or []) == rock)
+    rock_traces = expected_traces(model, track_filter=TrackFilter(genres_include=("rock",)))
+    rock = sorted(r for trace in rock_traces for r in trace)
+    assert rock == sorted(tracks.index[tracks["genre"] == "rock"])
+    wait_until(lambda: shows(dash_duo, rock_traces))
     dash_duo.wait_for_contains_text("#explore-status", f"{len(rock)} of {N_TRACKS}", timeout=10)
 
     # Click a rock track: its card opens with similar tracks; like it.
-    row = min(rock)
-    emit(dash_duo, "plotly_click", [row])
+    row = rock_traces[1][3]
+    emit(dash_duo, "plotly_click", rock_traces, [row])
     dash_duo.wait_for_text_to_equal("#details-title", f"Song {row}", timeout=10)
     assert dash_duo.find_elements("#similar-tracks li")
     wait_until(lambda: dash_duo.find_element("#details-like").is_enabled())
@@ -161,8 +166,8 @@ def test_filter_open_like_and_lasso_stage(dash_duo, explore_app, model):
         assert (liked.track_id, liked.context) == (tracks["track_id"].iat[row], "explore")
 
     # Lasso five rock tracks: they are staged, in the session store the playlist page reads.
-    chosen = sorted(rock)[:5]
-    emit(dash_duo, "plotly_selected", chosen)
+    chosen = rock[:5]
+    emit(dash_duo, "plotly_selected", rock_traces, chosen)
     dash_duo.wait_for_text_to_equal("#staging-count", "5 tracks staged.", timeout=10)
     stored = dash_duo.driver.execute_script(
         "return JSON.parse(window.sessionStorage.getItem(arguments[0]));", explore.STAGING_STORE_ID
@@ -171,7 +176,11 @@ def test_filter_open_like_and_lasso_stage(dash_duo, explore_app, model):
 
     # "Show only: staged" draws exactly the staged tracks.
     dash_duo.select_dcc_dropdown("#explore-only", value="Staged tracks")
-    wait_until(lambda: sorted(drawn_rows(dash_duo) or []) == chosen)
+    staged_traces = expected_traces(
+        model, track_filter=TrackFilter(genres_include=("rock",)), only_rows=np.array(chosen)
+    )
+    assert sorted(r for trace in staged_traces for r in trace) == chosen
+    wait_until(lambda: shows(dash_duo, staged_traces))
     # Only network errors are tolerated (the offline test machine cannot reach the style CDN).
     assert [entry for entry in dash_duo.get_logs() if entry.get("source") != "network"] == []
 

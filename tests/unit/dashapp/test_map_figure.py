@@ -11,7 +11,13 @@ import plotly.io as pio
 import pytest
 from explore_frames import loaded_model
 
-from dashapp.components.map_figure import build_map_figure, category_colour, typed_array
+from dashapp.components.map_figure import (
+    build_map_figure,
+    category_colour,
+    rows_from_event,
+    trace_rows,
+    typed_array,
+)
 from dashapp.services import explore
 
 
@@ -42,14 +48,34 @@ def test_one_trace_per_present_category_with_stable_colours(base):
     present = sorted(set(points.codes.tolist()))
     assert [t["name"] for t in traces] == [names[c] for c in present]
     assert all(t["type"] == "scattergl" for t in traces)
-    for trace, code in zip(traces, present, strict=True):
-        rows = np.asarray(trace["customdata"])
+    per_trace = trace_rows(points)
+    for trace, code, rows in zip(traces, present, per_trace, strict=True):
         assert (base.categories["cluster"][0][rows] == code).all()
         assert trace["marker"]["color"] == category_colour(code)
         np.testing.assert_array_equal(decode(trace["x"]), base.coords2[rows, 0])
         np.testing.assert_array_equal(decode(trace["y"]), base.coords2[rows, 1])
-    all_rows = np.concatenate([np.asarray(t["customdata"]) for t in traces])
-    assert sorted(all_rows.tolist()) == list(range(300))
+    assert sorted(np.concatenate(per_trace).tolist()) == list(range(300))
+    assert all("customdata" not in trace for trace in traces)
+
+
+def test_click_and_selection_events_map_back_to_catalogue_rows(base):
+    from ml.filters import TrackFilter
+
+    points = explore.map_points(base, track_filter=TrackFilter(genres_include=("pop",)))
+    per_trace = trace_rows(points)
+    event = {
+        "points": [
+            {"curveNumber": 1, "pointNumber": 2},
+            {"curveNumber": 0, "pointIndex": 0},
+            {"curveNumber": 99, "pointNumber": 0},  # the highlight trace or a stale event
+            {"curveNumber": 0, "pointNumber": 10_000},
+            "junk",
+        ]
+    }
+    rows = rows_from_event(points, event)
+    assert rows.tolist() == [per_trace[1][2], per_trace[0][0]]
+    assert set(base.tracks["genre"].iloc[rows]) == {"pop"}
+    assert rows_from_event(points, None).tolist() == []
 
 
 def test_filtering_keeps_each_categorys_colour(base):
@@ -67,10 +93,15 @@ def test_feature_colouring_is_one_trace_with_a_colour_scale(base):
     figure = build_map_figure(explore.map_points(base, colour_by="valence"))
     (trace,) = figure["data"]
     marker = trace["marker"]
-    assert marker["showscale"] and (marker["cmin"], marker["cmax"]) == (0.0, 1.0)
-    rows = np.asarray(trace["customdata"])
+    assert marker["showscale"] and (marker["cmin"], marker["cmax"]) == (0, 255)
+    assert marker["colorbar"]["ticktext"][0] == "0" and marker["colorbar"]["ticktext"][-1] == "1"
+    points = explore.map_points(base, colour_by="valence")
+    (rows,) = trace_rows(points)
+    # uint8 steps on the fixed 0..1 scale: within half a step of the true value.
     np.testing.assert_allclose(
-        decode(marker["color"]), base.tracks["valence"].to_numpy()[rows], rtol=1e-6
+        decode(marker["color"]) / 255,
+        base.tracks["valence"].to_numpy()[rows],
+        atol=0.5 / 255 + 1e-9,
     )
 
 
@@ -78,7 +109,7 @@ def test_3d_map_is_scatter3d_with_z(base):
     figure = build_map_figure(explore.map_points(base, dims=3, colour_by="mood"))
     assert {t["type"] for t in figure["data"]} == {"scatter3d"}
     trace = figure["data"][0]
-    rows = np.asarray(trace["customdata"])
+    rows = trace_rows(explore.map_points(base, dims=3, colour_by="mood"))[0]
     np.testing.assert_array_equal(decode(trace["z"]), base.coords3[rows, 2])
     assert "scene" in figure["layout"] and "xaxis" not in figure["layout"]
 
@@ -121,8 +152,8 @@ def test_plotly_accepts_the_figure(base):
 def test_payload_is_compact(base):
     figure = build_map_figure(explore.map_points(base))
     payload = len(pio.to_json(figure, validate=False))
-    # Per point: 2 float32 coordinates, a uint32 row and a uint8 size (base64: x4/3), plus
-    # small hover labels at this size; far below the ~100 bytes per point of a JSON list.
+    # Per point: 2 float32 coordinates and a uint8 size (base64: x4/3), plus small hover labels
+    # at this size; far below the ~100 bytes per point of JSON lists.
     per_point = payload / 300
-    assert per_point < 60, per_point
+    assert per_point < 50, per_point
     assert json.loads(pio.to_json(figure, validate=False))["layout"]["dragmode"] == "lasso"
