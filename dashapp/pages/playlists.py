@@ -17,16 +17,17 @@ from flask_login import current_user
 
 from dashapp.components import playlist_editor as editor
 from dashapp.components.empty_state import empty_state
+from dashapp.components.filter_panel import filter_from_values, filter_inputs, filter_panel
 from dashapp.services import playlists
-from ml.activities import PRESETS
-from ml.moods import MOOD_LABELS
+from dashapp.services.explore import STAGING_STORE_ID
+from ml.filters import FilterError, TrackFilter
 from ml.playlists import GENERATOR_KINDS
 
 dash.register_page(__name__, path="/playlists", title="Playlists · Mixmap")
 
 # Shared with Explore, which fills it: {"user_id": int, "track_ids": [str, ...]}.
-STAGING_STORE_ID = "staging-tracks"
 STAGING_STORAGE = "session"
+FILTER_PANEL = "playlist"
 PATH = "/playlists"
 
 
@@ -63,7 +64,7 @@ def playlist_list(summaries: list[playlists.PlaylistSummary], selected: int | No
     )
 
 
-def generator_form() -> dbc.Card:
+def generator_form(genres: list[str]) -> dbc.Card:
     def field(label: str, component: Any, field_id: str) -> html.Div:
         return html.Div(
             [dbc.Label(label, className="small mb-0"), component], id=field_id, className="mb-2"
@@ -101,27 +102,18 @@ def generator_form() -> dbc.Card:
                     dcc.Dropdown(id="gen-artist", placeholder="Type 2+ letters of a name"),
                     "gen-artist-field",
                 ),
-                field("Genres", dcc.Dropdown(id="gen-genres", multi=True), "gen-genres-field"),
-                field(
-                    "Moods",
-                    dcc.Dropdown(
-                        id="gen-moods",
-                        multi=True,
-                        options=[{"label": v, "value": k} for k, v in MOOD_LABELS.items()],
-                        value=["happy"],
-                    ),
-                    "gen-moods-field",
-                ),
-                field(
-                    "Activity",
-                    dbc.Select(
-                        id="gen-activity",
-                        options=[{"label": p.label, "value": k} for k, p in PRESETS.items()],
-                        value="workout",
-                    ),
-                    "gen-activity-field",
-                ),
                 html.Div(id="gen-staged-note", className="small text-muted mb-2"),
+                html.Details(
+                    [
+                        html.Summary(
+                            "Filters (genre, mood, activity, ranges)", className="small mb-2"
+                        ),
+                        filter_panel(FILTER_PANEL, genres),
+                    ],
+                    open=True,
+                    id="gen-filters",
+                    className="mb-2",
+                ),
                 dbc.Row(
                     [
                         dbc.Col(dbc.Input(id="gen-length", type="number", min=1, value=25)),
@@ -227,7 +219,7 @@ def layout(playlist: str | None = None, **_query: Any) -> html.Div:
                             ),
                             html.Div(id="pl-save-message"),
                             playlist_list(mine, selected),
-                            generator_form(),
+                            generator_form(playlists.genre_slugs()),
                             html.H5("Curated"),
                             playlist_list(curated, selected),
                         ],
@@ -261,18 +253,11 @@ FORM_FIELDS: dict[str, tuple[str, ...]] = {
     "tracks": (),
     "radio": ("gen-track-a-field", "gen-artist-field"),
     "path": ("gen-track-a-field", "gen-track-b-field"),
-    "genre": ("gen-genres-field",),
-    "mood": ("gen-moods-field",),
-    "activity": ("gen-activity-field",),
+    "genre": (),
+    "mood": (),
+    "activity": (),
 }
-ALL_FIELDS = (
-    "gen-track-a-field",
-    "gen-track-b-field",
-    "gen-artist-field",
-    "gen-genres-field",
-    "gen-moods-field",
-    "gen-activity-field",
-)
+ALL_FIELDS = ("gen-track-a-field", "gen-track-b-field", "gen-artist-field")
 
 
 @callback(
@@ -289,13 +274,6 @@ def show_generator_fields(kind: str, staging: Any):
         count = len(_staged(staging))
         note = f"{count} tracks staged on Explore." if count else "Nothing staged on Explore yet."
     return *styles, note
-
-
-@callback(Output("gen-genres", "options"), Input("gen-kind", "value"))
-def load_genres(kind: str):
-    if kind != "genre":
-        raise PreventUpdate
-    return playlists.genre_options()
 
 
 @callback(
@@ -328,100 +306,67 @@ def search_artist(text: str | None):
 
 
 def build_spec(
-    kind: str,
-    track_a: str | None,
-    track_b: str | None,
-    artist: int | None,
-    genres: list[str] | None,
-    moods: list[str] | None,
-    activity: str | None,
-    length: Any,
-    unit: str,
-    adventurousness: float,
-    options: list[str],
-    staged: list[str],
+    form: dict[str, Any], track_filter: TrackFilter, staged: list[str]
 ) -> dict[str, Any]:
-    """The generator spec (``ml.playlists.GeneratorSpec.from_dict`` form) from the form values."""
+    """The generator spec (``ml.playlists.GeneratorSpec.from_dict`` form) from the form values.
+    Genre, mood and activity generators take their subject from the filter panel."""
+    kind = form.get("kind") or "mood"
+    length = form.get("length")
+    options = form.get("options") or []
     spec: dict[str, Any] = {
         "kind": kind,
-        "length": {unit: length if length not in (None, "") else 25},
-        "adventurousness": adventurousness if adventurousness is not None else 0.5,
-        "order": "flow" if "flow" in (options or []) else "relevance",
+        "length": {form.get("unit") or "tracks": length if length not in (None, "") else 25},
+        "adventurousness": form.get("adventurousness", 0.5),
+        "order": "flow" if "flow" in options else "relevance",
+        "filter": track_filter.to_dict(),
     }
     if kind == "tracks":
         spec["track_ids"] = staged
-    elif kind == "radio":
-        if track_a:
-            spec["track_ids"] = [track_a]
-        elif artist is not None:
-            spec["artist_id"] = artist
+    elif kind == "radio" and form.get("track_a"):
+        spec["track_ids"] = [form["track_a"]]
+    elif kind == "radio" and form.get("artist") is not None:
+        spec["artist_id"] = form["artist"]
     elif kind == "path":
-        spec["track_ids"] = [t for t in (track_a, track_b) if t]
-    elif kind == "genre":
-        spec["filter"] = {"genres_include": genres or []}
-    elif kind == "mood":
-        spec["filter"] = {"moods": moods or []}
-    elif kind == "activity":
-        spec["filter"] = {"activity": activity}
+        spec["track_ids"] = [t for t in (form.get("track_a"), form.get("track_b")) if t]
     return spec
 
 
 @callback(
-    Output("pl-url", "href", allow_duplicate=True),
-    Output("gen-message", "children"),
-    Input("gen-go", "n_clicks"),
-    State("gen-kind", "value"),
-    State("gen-track-a", "value"),
-    State("gen-track-b", "value"),
-    State("gen-artist", "value"),
-    State("gen-genres", "value"),
-    State("gen-moods", "value"),
-    State("gen-activity", "value"),
-    State("gen-length", "value"),
-    State("gen-length-unit", "value"),
-    State("gen-adventurousness", "value"),
-    State("gen-options", "value"),
-    State("gen-name", "value"),
-    State(STAGING_STORE_ID, "data"),
+    output={
+        "href": Output("pl-url", "href", allow_duplicate=True),
+        "message": Output("gen-message", "children"),
+    },
+    inputs={
+        "_clicks": Input("gen-go", "n_clicks"),
+        "form": {
+            "kind": State("gen-kind", "value"),
+            "track_a": State("gen-track-a", "value"),
+            "track_b": State("gen-track-b", "value"),
+            "artist": State("gen-artist", "value"),
+            "length": State("gen-length", "value"),
+            "unit": State("gen-length-unit", "value"),
+            "adventurousness": State("gen-adventurousness", "value"),
+            "options": State("gen-options", "value"),
+            "name": State("gen-name", "value"),
+        },
+        "filters": filter_inputs(FILTER_PANEL, State),
+        "staging": State(STAGING_STORE_ID, "data"),
+    },
     prevent_initial_call=True,
 )
-def generate(
-    _clicks,
-    kind,
-    track_a,
-    track_b,
-    artist,
-    genres,
-    moods,
-    activity,
-    length,
-    unit,
-    adventurousness,
-    options,
-    name,
-    staging,
-):
-    spec = build_spec(
-        kind,
-        track_a,
-        track_b,
-        artist,
-        genres,
-        moods,
-        activity,
-        length,
-        unit,
-        adventurousness,
-        options,
-        _staged(staging),
-    )
+def generate(_clicks, form, filters, staging):
     try:
-        detail = playlists.generate_playlist(
-            _user_id(), spec, (name or "").strip() or None, smart="smart" in (options or [])
-        )
+        track_filter = filter_from_values(filters)
+    except FilterError as error:
+        return {"href": no_update, "message": _alert(str(error))}
+    spec = build_spec(form, track_filter, _staged(staging))
+    smart = "smart" in (form.get("options") or [])
+    try:
+        name = (form.get("name") or "").strip() or None
+        detail = playlists.generate_playlist(_user_id(), spec, name, smart=smart)
     except playlists.PlaylistServiceError as error:
-        return no_update, _alert(str(error))
-    return f"{PATH}?playlist={detail.id}", _alert(detail.note)
+        return {"href": no_update, "message": _alert(str(error))}
+    return {"href": f"{PATH}?playlist={detail.id}", "message": _alert(detail.note)}
 
 
 @callback(

@@ -595,3 +595,9 @@ def artist_options(text: str | None) -> list[dict[str, Any]]:
 def genre_options() -> list[dict[str, str]]:
     with session_scope() as session:
         return [{"label": n, "value": s} for s, n in queries.genre_slugs(session)]
+
+
+def genre_slugs() -> list[str]:
+    """Top-level genre slugs for the filter panel."""
+    with session_scope() as session:
+        return [slug for slug, _ in queries.genre_slugs(session)]

@@ -16,7 +16,6 @@ def logged_in(app, client, monkeypatch):
     seed_playlist_catalogue()
     monkeypatch.setattr(playlists, "loaded_model", playlist_model)
     accounts.register("ana@example.com", PASSWORD, "Ana")
-    accounts.register("ben@example.com", PASSWORD, "Ben")
     client.post("/login", data={"email": "ana@example.com", "password": PASSWORD})
     return client
 
@@ -60,6 +59,7 @@ def test_create_list_get_patch_delete(logged_in):
 def test_another_users_playlist_is_404_everywhere(logged_in):
     client = logged_in
     theirs = create(client)["id"]
+    accounts.register("ben@example.com", PASSWORD, "Ben")
     client.post("/logout")
     client.post("/login", data={"email": "ben@example.com", "password": PASSWORD})
     url = f"/api/v1/playlists/{theirs}"
