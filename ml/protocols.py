@@ -48,6 +48,8 @@ class Query:
     weights: np.ndarray  # one positive weight per history track (plays; 1.0 for playlists)
     excluded: np.ndarray  # track indices that must not be recommended (history and, for
     # Last.fm, every track of an artist the listener already knows)
+    # Who asks: models with a listener model leave this listener out of its own neighbours.
+    listener_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class TrainingData:
     catalogue: pd.DataFrame  # ml.schema.CATALOGUE_COLUMNS, row i is track index i
     # listener (int), track (int index), weight (float > 0); one row per (listener, track)
     interactions: pd.DataFrame
+    # Name of each training listener code: "playlist:<id>" (curated playlists) or "user:<id>";
+    # an evaluated listener's training row carries its ``Listener.listener_id``.
+    listener_names: tuple[str, ...] = ()
 
     def matrix(self) -> sparse.csr_matrix:
         """Listener-by-track matrix of weights."""
@@ -167,7 +172,12 @@ def playlist_continuation(frames: CatalogueFrames, seed: int) -> Protocol:
         history = tracks[~hidden]
         return Listener(
             listener_id=f"playlist:{playlist_id}",
-            query=Query(history=history, weights=np.ones(len(history)), excluded=history),
+            query=Query(
+                history=history,
+                weights=np.ones(len(history)),
+                excluded=history,
+                listener_id=f"playlist:{playlist_id}",
+            ),
             relevant=frozenset(tracks[hidden].tolist()),
         )
 
@@ -180,7 +190,11 @@ def playlist_continuation(frames: CatalogueFrames, seed: int) -> Protocol:
     protocol = Protocol(
         name="TidyTuesday playlist continuation",
         target_label="track",
-        training=TrainingData(catalogue=catalogue, interactions=interactions),
+        training=TrainingData(
+            catalogue=catalogue,
+            interactions=interactions,
+            listener_names=tuple(f"playlist:{p}" for p in playlist_ids),
+        ),
         validation=[listener(p) for p in validation_ids],
         test=[listener(p) for p in test_ids],
         target_of_track=np.arange(len(catalogue), dtype=np.int64),
@@ -411,6 +425,7 @@ def lastfm_artists(frames: CatalogueFrames, hetrec: HetRecFrames, seed: int) -> 
                 history=history,
                 weights=weights,
                 excluded=np.concatenate([tracks_of_artist[a] for a in known.tolist()]),
+                listener_id=f"user:{user_id}",
             ),
             relevant=frozenset(held_out_artists[user_id].tolist()),
         )
@@ -418,7 +433,14 @@ def lastfm_artists(frames: CatalogueFrames, hetrec: HetRecFrames, seed: int) -> 
     protocol = Protocol(
         name="HetRec Last.fm user holdout",
         target_label="artist",
-        training=TrainingData(catalogue=catalogue, interactions=interactions),
+        training=TrainingData(
+            catalogue=catalogue,
+            interactions=interactions,
+            listener_names=(
+                *(f"playlist:{p}" for p in playlist_ids),
+                *(f"user:{u}" for u in sorted(history_artists)),
+            ),
+        ),
         validation=[listener(u) for u in validation_ids],
         test=[listener(u) for u in test_ids],
         target_of_track=artist_of_track,

@@ -10,6 +10,7 @@ from flask import Flask
 
 from dashapp.cli.catalog import catalog_group
 from dashapp.cli.db import db_group
+from dashapp.cli.evaluate import evaluate_command  # noqa: F401  (attaches `ml evaluate`)
 from dashapp.cli.ml import ml_group
 from dashapp.cli.setup import setup_command  # also attaches `catalog demo` (dashapp/cli/demo.py)
 
