@@ -37,6 +37,10 @@ PLAYLIST_ITEMS: Table = PlaylistItem.__table__  # type: ignore[assignment]
 # Rows handed to one execute() call. SQLAlchemy splits each call into multi-row VALUES statements
 # within the backend's parameter limit; this size only sets how often progress is reported.
 BATCH_ROWS = 5_000
+# Values bound in one multi-row INSERT: under SQLite's 32,766 and PostgreSQL's 65,535.
+MAX_BOUND_PARAMETERS = 30_000
+# Rows per PostgreSQL "INSERT ... SELECT FROM unnest(arrays)" statement.
+UNNEST_ROWS = 20_000
 # Keys per "IN (...)" list, well under SQLite's 32,766 bound parameters.
 IN_LIST_SIZE = 5_000
 
@@ -256,11 +260,12 @@ def _select_in(
     try:
         for start in range(0, len(keys), IN_LIST_SIZE):
             chunk = keys[start : start + IN_LIST_SIZE]
-            sql = (
-                f"SELECT {names} FROM {key.table.name} "
-                f"WHERE {key.name} IN ({', '.join([mark] * len(chunk))})"
-            )
-            cursor.execute(sql, tuple(chunk))
+            select_from = f"SELECT {names} FROM {key.table.name} WHERE {key.name}"
+            if connection.dialect.name == "postgresql":
+                # One array parameter: psycopg parses a query with thousands of %s slowly.
+                cursor.execute(f"{select_from} = ANY(%s)", (chunk,), binary=True)
+            else:
+                cursor.execute(f"{select_from} IN ({', '.join([mark] * len(chunk))})", chunk)
             found.extend(tuple(row) for row in cursor.fetchall())
     finally:
         cursor.close()
@@ -287,17 +292,52 @@ def _insert_many(
     rows: Sequence[tuple],
     tick: Callable[[int], None] = lambda _n: None,
 ) -> None:
-    """Plain ``INSERT`` of already-bound row tuples through the driver's executemany."""
+    """Plain ``INSERT`` of already-bound row tuples, in few large statements.
+
+    PostgreSQL gets one array per column and ``SELECT * FROM unnest(...)``: a handful of
+    parameters per statement, where a multi-row VALUES list costs psycopg seconds of query
+    parsing and executemany one round trip per row. SQLite gets multi-row VALUES.
+    """
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql":
+        _insert_unnest(connection, table, columns, rows, tick)
+        return
     mark = _placeholder(connection)
-    sql = (
-        f"INSERT INTO {table.name} ({_names(connection, columns)}) "
-        f"VALUES ({', '.join([mark] * len(columns))})"
-    )
+    one_row = f"({', '.join([mark] * len(columns))})"
+    head = f"INSERT INTO {table.name} ({_names(connection, columns)}) VALUES "
+    per_statement = max(1, MAX_BOUND_PARAMETERS // len(columns))
+    full_sql = head + ", ".join([one_row] * per_statement)
     cursor = _cursor(connection)
     try:
-        for start in range(0, len(rows), BATCH_ROWS):
-            batch = list(rows[start : start + BATCH_ROWS])
-            cursor.executemany(sql, batch)
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            if len(batch) == per_statement:
+                sql = full_sql
+            else:
+                sql = head + ", ".join([one_row] * len(batch))
+            cursor.execute(sql, [value for row in batch for value in row])
+            tick(len(batch))
+    finally:
+        cursor.close()
+
+
+def _insert_unnest(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple],
+    tick: Callable[[int], None],
+) -> None:
+    types = [table.c[name].type.compile(dialect=connection.dialect) for name in columns]
+    arrays = ", ".join(f"%s::{type_}[]" for type_ in types)
+    sql = f"INSERT INTO {table.name} ({_names(connection, columns)}) SELECT * FROM unnest({arrays})"
+    cursor = _cursor(connection)
+    try:
+        for start in range(0, len(rows), UNNEST_ROWS):
+            batch = rows[start : start + UNNEST_ROWS]
+            arrays = [list(values) for values in zip(*batch, strict=True)]
+            cursor.execute(sql, arrays, binary=True)
             tick(len(batch))
     finally:
         cursor.close()
