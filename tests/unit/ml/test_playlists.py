@@ -296,3 +296,83 @@ def test_edit_rejects_an_order_that_is_not_a_permutation(bundle):
     ]
     assert edit(items, "remove", positions=[1])["track_id"].tolist() == ["t0000", "t0002"]
     assert edit(items, "lock", position=2, locked=True)["locked"].tolist() == [False, False, True]
+
+
+# --- with the real recommender ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served():
+    """A validated ModelBundle and its Recommender (no listeners, no co-occurrence)."""
+    from datetime import UTC, datetime
+
+    from sklearn.cluster import KMeans
+
+    from ml.artifact import COORDINATE_COLUMNS, FORMAT_VERSION, ModelBundle, validate_bundle
+    from ml.features import TrackFeaturizer
+    from ml.moods import assign_moods
+    from ml.recommender import Recommender
+    from tests.unit.ml.conftest import build_catalogue
+
+    tracks = build_catalogue(300, seed=3)
+    tracks["moods"] = assign_moods(tracks)[1]
+    featurizer = TrackFeaturizer().fit(tracks)
+    features = featurizer.transform(tracks)
+    kmeans = KMeans(n_clusters=4, n_init=2, random_state=0).fit(features)
+    tracks["cluster"] = kmeans.labels_
+    for column in COORDINATE_COLUMNS:
+        tracks[column] = np.float32(0.0)
+    bundle = validate_bundle(
+        ModelBundle(
+            format_version=FORMAT_VERSION,
+            version="test-playlists",
+            created_at=datetime(2026, 11, 1, tzinfo=UTC),
+            tracks=tracks,
+            featurizer=featurizer,
+            features=features,
+            cluster_names=[f"Cluster {c}" for c in range(4)],
+            cluster_centroids=kmeans.cluster_centers_.astype(np.float32),
+        )
+    )
+    return bundle, Recommender.from_bundle(bundle)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        GeneratorSpec("radio", ("t3-00001",), length=Length(tracks=15)),
+        GeneratorSpec("tracks", ("t3-00001", "t3-00005"), length=Length(None, 30)),
+        GeneratorSpec("more", ("t3-00001", "t3-00005"), length=Length(tracks=10)),
+        GeneratorSpec("path", ("t3-00001", "t3-00003"), length=Length(tracks=10)),
+        GeneratorSpec(
+            "genre",
+            track_filter=TrackFilter(genres_include=("pop",), allow_explicit=False),
+            adventurousness=0.8,
+        ),
+    ],
+    ids=lambda spec: spec.kind,
+)
+def test_generators_with_the_served_recommender_honour_bans_filters_and_length(served, spec):
+    from ml.recommender import Exclusions
+
+    bundle, recommender = served
+    tracks = bundle.tracks
+    artist_of = tracks.set_index("track_id")["artist_id"]
+    seeds = set(artist_of.loc[["t3-00001", "t3-00003", "t3-00005"]])
+    # Ban the seed's nearest track and the artist of another near one (not a seed's artist).
+    near = [r.track_id for r in recommender.similar_tracks("t3-00001", k=20)]
+    near = [t for t in near if artist_of[t] not in seeds]
+    near_artist = int(artist_of[near[1]])
+    exclusions = Exclusions(track_ids=frozenset(near[:1]), artist_ids=frozenset({near_artist}))
+    result = generate(spec, bundle, recommender, exclusions)
+    picked = tracks.set_index("track_id").loc[list(result.track_ids)]
+    assert near[0] not in result.track_ids
+    assert near_artist not in set(picked["artist_id"])
+    assert spec.track_filter.mask(picked.reset_index()).all()
+    assert not song_key(picked.reset_index()).duplicated().any()
+    if spec.length.tracks is not None:
+        assert len(result.track_ids) == spec.length.tracks
+    else:
+        assert abs(result.total_ms - spec.length.target_ms) <= MINUTES_TOLERANCE_MS
+    if spec.kind in ("radio", "tracks"):
+        assert result.track_ids[0] == "t3-00001"
