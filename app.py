@@ -13,6 +13,7 @@ from dashapp.auth import bp as auth_bp
 from dashapp.auth import init_auth
 from dashapp.cli import register_cli
 from dashapp.config import Config
+from dashapp.services import model_store
 from db.session import database
 
 
@@ -29,6 +30,7 @@ def create_app(config: Config | None = None) -> Flask:
     server.register_blueprint(api_bp, url_prefix="/api/v1")
     server.register_blueprint(api_playlists_bp, url_prefix="/api/v1")
     build_dash(server)
+    model_store.init_app(server)
     register_cli(server)
     return server
 

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.cluster import HDBSCAN, KMeans
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, silhouette_score
+from sklearn.metrics import calinski_harabasz_score, silhouette_score
 
 K_MIN = 8
 K_MAX = 24
@@ -103,7 +103,7 @@ def choose_k(
             continue
         scores[k] = {
             "silhouette": float(silhouette_score(sample[score_rows], scored)),
-            "davies_bouldin": float(davies_bouldin_score(sample[score_rows], scored)),
+            "davies_bouldin": float(davies_bouldin_index(sample[score_rows], scored)),
         }
     if not scores:
         return max(1, min(candidates[0] if candidates else 1, len(features))), scores
@@ -242,9 +242,31 @@ def cluster_quality(
     if len(np.unique(labels[rows])) >= 2 and len(rows) > len(np.unique(labels[rows])):
         x, y = features[rows], labels[rows]
         metrics["silhouette"] = float(silhouette_score(x, y))
-        metrics["davies_bouldin"] = float(davies_bouldin_score(x, y))
+        metrics["davies_bouldin"] = davies_bouldin_index(x, y)
         metrics["calinski_harabasz"] = float(calinski_harabasz_score(x, y))
     return metrics
+
+
+def davies_bouldin_index(features: np.ndarray, labels: np.ndarray) -> float:
+    """Davies-Bouldin index (lower is better), vectorised.
+
+    Same definition as ``sklearn.metrics.davies_bouldin_score`` (mean over clusters of the worst
+    (s_i + s_j) / d(c_i, c_j), s = mean member distance to the centroid); scikit-learn's version
+    makes one pairwise-distance call per cluster, which dominated k selection.
+    """
+    codes, labels = np.unique(labels, return_inverse=True)
+    k = len(codes)
+    if k < 2:
+        return 0.0
+    x = np.asarray(features, dtype=np.float64)
+    centroids = _centroids(x, labels.astype(np.int64), k).astype(np.float64)
+    spread = np.bincount(
+        labels, weights=np.linalg.norm(x - centroids[labels], axis=1), minlength=k
+    ) / np.maximum(np.bincount(labels, minlength=k), 1)
+    separation = np.sqrt(_squared_distances(centroids, centroids))
+    np.fill_diagonal(separation, np.inf)
+    ratio = (spread[:, None] + spread[None, :]) / np.where(separation > 0, separation, np.inf)
+    return float(ratio.max(axis=1).mean())
 
 
 def name_clusters(tracks: pd.DataFrame, labels: np.ndarray, n_clusters: int) -> list[str]:

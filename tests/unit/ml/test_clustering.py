@@ -102,3 +102,15 @@ def test_bad_method_is_refused(make_catalogue):
     catalogue = make_catalogue(20)
     with pytest.raises(ValueError, match="unknown clustering method"):
         cluster_tracks(TrackFeaturizer().fit_transform(catalogue), catalogue, method="spectral")
+
+
+def test_davies_bouldin_index_matches_scikit_learn():
+    from sklearn.metrics import davies_bouldin_score
+
+    from ml.clustering import davies_bouldin_index
+
+    features = blobs(centres=4, n_per=25, seed=3)
+    labels = np.random.default_rng(0).integers(0, 5, len(features))
+    assert davies_bouldin_index(features, labels) == pytest.approx(
+        davies_bouldin_score(features, labels), rel=1e-6
+    )

@@ -1,0 +1,50 @@
+"""`flask ml train`, `ml status` and `ml watch --once` against a small demo database."""
+
+from __future__ import annotations
+
+from db.models import Interaction
+from db.session import session_scope
+from ml.artifact import latest_version, load_bundle
+from ml.schema import InteractionKind
+
+
+def test_train_then_status_then_watch(demo_app):
+    runner = demo_app.test_cli_runner()
+    model_dir = demo_app.config["MODEL_DIR"]
+
+    status = runner.invoke(args=["ml", "status"])
+    assert status.exit_code == 0 and "none trained yet" in status.output
+
+    result = runner.invoke(
+        args=["ml", "train", "--sample", "150", "--embedding", "pca", "--clusters", "6"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Clustering" in result.output and "Trained model" in result.output
+    version = latest_version(model_dir)
+    assert load_bundle(model_dir).n_tracks == 150
+
+    status = runner.invoke(args=["ml", "status"])
+    assert version in status.output and "New feedback events since that run: 0" in status.output
+
+    # Fresh model, no new feedback: the worker has nothing to do.
+    watch = runner.invoke(args=["ml", "watch", "--once", "--threshold", "2"])
+    assert watch.exit_code == 0 and "Retraining" not in watch.output
+
+    track_id = load_bundle(model_dir).tracks["track_id"][0]
+    with session_scope() as session:
+        user_id = session.query(Interaction.user_id).first()[0]
+        for _ in range(2):
+            session.add(Interaction(user_id=user_id, track_id=track_id, kind=InteractionKind.LIKE))
+    status = runner.invoke(args=["ml", "status"])
+    assert "New feedback events since that run: 2" in status.output
+
+    watch = runner.invoke(args=["ml", "watch", "--once", "--threshold", "2", "--embedding", "pca"])
+    assert watch.exit_code == 0 and "Retraining: 2 new feedback events" in watch.output
+    assert latest_version(model_dir) != version
+    assert load_bundle(model_dir).n_tracks == 300  # the worker trains on the whole catalogue
+
+
+def test_train_on_an_empty_catalogue_says_what_to_do(app):
+    result = app.test_cli_runner().invoke(args=["ml", "train", "--embedding", "pca"])
+    assert result.exit_code != 0
+    assert "catalogue is empty" in result.output
