@@ -170,3 +170,17 @@ def test_too_long_text_is_refused_on_every_backend(db, make_frames, make_track):
     frames = make_frames(tracks=[make_track("t1", name="x" * 501)])
     with pytest.raises(ValueError, match="longer than 500"), db.session_scope() as session:
         write_catalogue(session, frames)
+
+
+def test_a_failure_half_way_rolls_back_everything(db, make_frames, make_track, monkeypatch):
+    """Raw driver writes share the session's transaction: nothing survives a later error."""
+    import db.importers.writer as writer
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(writer, "_write_playlist_items", broken)
+    with pytest.raises(RuntimeError, match="disk full"), db.session_scope() as session:
+        write_catalogue(session, _catalogue(make_frames, make_track))
+    with db.session_scope() as session:
+        assert set(_counts(session).values()) == {0}
