@@ -195,6 +195,8 @@ class Recommender:
             np.float32
         )
         self._filter_index = FilterIndex(self.tracks)
+        # Build the genre and mood codes now (worker boot) rather than on some user's request.
+        _ = self._filter_index.genre_codes, self._filter_index.mood_bits
         self._cooccurrence = self._prepare_cooccurrence(cooccurrence, n)
 
     @classmethod
