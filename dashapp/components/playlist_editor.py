@@ -81,23 +81,31 @@ def grid_rows(items: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.astype(object).to_dict(orient="records")
 
 
-def track_grid(items: pd.DataFrame) -> dag.AgGrid:
-    return dag.AgGrid(
-        id=GRID,
-        rowData=grid_rows(items),
-        columnDefs=COLUMNS,
-        defaultColDef={"sortable": False, "resizable": True, "editable": False},
-        getRowId="params.data.row_id",
-        dashGridOptions={
+def track_grid(items: pd.DataFrame, editable: bool = True) -> dag.AgGrid:
+    """The grid; read-only (no drag, no lock, no ticks) for a curated playlist."""
+    columns = (
+        COLUMNS
+        if editable
+        else [{k: v for k, v in c.items() if k not in ("rowDrag", "editable")} for c in COLUMNS]
+    )
+    options: dict[str, Any] = {
+        "animateRows": True,
+        "localeText": {"noRowsToShow": "No tracks yet: generate some or stage them on Explore."},
+    }
+    if editable:
+        options |= {
             "rowDragManaged": True,
-            "animateRows": True,
             "rowSelection": {"mode": "multiRow", "checkboxes": True, "headerCheckbox": True},
             "singleClickEdit": True,
             "stopEditingWhenCellsLoseFocus": True,
-            "localeText": {
-                "noRowsToShow": "No tracks yet: generate some or stage them on Explore."
-            },
-        },
+        }
+    return dag.AgGrid(
+        id=GRID,
+        rowData=grid_rows(items),
+        columnDefs=columns,
+        defaultColDef={"sortable": False, "resizable": True, "editable": False},
+        getRowId="params.data.row_id",
+        dashGridOptions=options,
         # Columns shrink to the container, so Lock never scrolls out of sight on a narrow screen.
         columnSize="responsiveSizeToFit",
         style={"height": "480px"},

@@ -173,7 +173,7 @@ def editor_panel(detail: playlists.PlaylistDetail | None) -> Any:
                     className="text-muted",
                 ),
                 dbc.Button("Duplicate", id="pl-duplicate", color="primary", className="mb-2"),
-                editor.track_grid(detail.items),
+                editor.track_grid(detail.items, editable=False),
             ]
         )
     return html.Div(

@@ -29,11 +29,11 @@ from ml.playlists import (
     EDITS,
     GeneratorSpec,
     Length,
-    NoExclusions,
     PlaylistError,
     edit,
     generate,
 )
+from ml.recommender import Exclusions
 
 MAX_NAME_LENGTH = 200
 EXPORT_FORMATS: dict[str, str] = {
@@ -224,12 +224,8 @@ def loaded_model() -> Any:
     return model_store.current()
 
 
-def _exclusions(session: Session, user_id: int) -> Any:
+def _exclusions(session: Session, user_id: int) -> Exclusions:
     tracks, artists = queries.bans_of(session, user_id)
-    try:
-        from ml.recommender import Exclusions
-    except ImportError:  # the recommender module is optional for pure editing
-        return NoExclusions(tracks, artists)
     return Exclusions(track_ids=tracks, artist_ids=artists)
 
 
