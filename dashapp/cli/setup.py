@@ -9,6 +9,7 @@ the step says so and setup still succeeds, because the app serves without a mode
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,7 +80,11 @@ def _ensure_model(model_dir: Path) -> None:
         return
     reason = "none trained yet" if state == "missing" else "the saved one is incompatible"
     click.echo(f"Model: {reason}; training one (this takes a minute or two)…")
-    train(model_dir)
+    # Progress lines when the trainer takes them (``progress(message)``), else it runs quietly.
+    if "progress" in inspect.signature(train).parameters:
+        train(model_dir, progress=lambda message: click.echo(f"  {message}"))
+    else:
+        train(model_dir)
     click.echo(f"Model: trained and saved in {model_dir}.")
 
 
