@@ -206,13 +206,15 @@ def filter_from_values(
         field: _narrowed(values.get(field), low, high)
         for field, (_, low, high, _) in SLIDERS.items()
     }
+    tempo = _narrowed(values.get("tempo"), TEMPO_SLIDER[0], TEMPO_SLIDER[1])
     return TrackFilter(
         genres_include=tuple(values.get("genres_include") or ()),
         genres_exclude=tuple(values.get("genres_exclude") or ()),
         moods=tuple(values.get("moods") or ()),
         activity=activity,
-        tempo=_narrowed(values.get("tempo"), TEMPO_SLIDER[0], TEMPO_SLIDER[1]),
-        half_double_time=_switched_on(values.get("half_double_time")),
+        tempo=tempo,
+        # Only meaningful with a tempo range; without one it would make an empty filter non-empty.
+        half_double_time=tempo is not None and _switched_on(values.get("half_double_time")),
         release_year=_narrowed(values.get("release_year"), *year_bounds),
         allow_explicit=_switched_on(values.get("allow_explicit"), default=True),
         **ranges,
