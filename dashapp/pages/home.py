@@ -79,7 +79,6 @@ def layout(**_query: Any) -> html.Div:
                             dbc.Alert(
                                 id="feedback-toast",
                                 is_open=False,
-                                duration=4000,
                                 dismissable=True,
                                 color="success",
                                 className="py-2",
