@@ -192,16 +192,24 @@ def _table(
     if not rows:
         raise CatalogueFileError(f"{path.name} has a header but no data rows")
     cells = list(zip(*rows, strict=True))
-    columns = {
-        name: np.array([text.strip() for text in cells[i]], dtype=object)
-        for i, name in zip(keep, kept_names, strict=True)
-    }
+    columns = {name: _trimmed(cells[i]) for i, name in zip(keep, kept_names, strict=True)}
     return RawTable(
         header=kept_names,
         columns=columns,
         lines=np.asarray(lines, dtype=np.int64),
         problems=problems,
     )
+
+
+# Whitespace at either end of any cell of a column joined with NUL (csv text never holds NUL).
+_UNTRIMMED = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+
+
+def _trimmed(cells: tuple[str, ...]) -> np.ndarray:
+    """The cells without surrounding whitespace; one regex scan spares stripping clean columns."""
+    if _UNTRIMMED.search("\x00".join(cells)):
+        return np.array([text.strip() for text in cells], dtype=object)
+    return np.array(cells, dtype=object)
 
 
 def _not_comma_separated(path: Path, first_line: str) -> str:

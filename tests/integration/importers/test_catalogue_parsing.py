@@ -122,3 +122,12 @@ def test_header_naming_no_known_schema_is_refused(tmp_path):
     path.write_text("name,age\nAda,36\n")
     with pytest.raises(CatalogueFileError, match="unrecognised header"):
         parse_catalogue(path)
+
+
+def test_cells_are_trimmed_before_they_are_checked(kaggle_csv, kg_row):
+    rows = [kg_row(0, energy=" 0.25 ", track_genre=" pop", explicit="TRUE ")]
+    parsed = parse_catalogue(kaggle_csv(rows))
+    assert parsed.report.problems == []
+    track = parsed.frames.tracks.iloc[0]
+    assert track["energy"] == 0.25 and bool(track["explicit"])
+    assert list(parsed.frames.track_genres.genre) == ["pop"]
