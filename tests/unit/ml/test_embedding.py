@@ -6,10 +6,10 @@ import pytest
 from ml.embedding import embed, place_by_neighbours
 
 
-def two_groups(n: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def two_groups(n: int = 200, seed: int = 0, dims: int = 8) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     group = np.arange(n) % 2
-    features = rng.normal(0, 1, (n, 8)) + group[:, None] * 8.0
+    features = rng.normal(0, 1, (n, dims)) + group[:, None] * 8.0
     return features.astype(np.float32), group
 
 
@@ -28,8 +28,9 @@ def test_pca_maps_have_the_right_shape_and_keep_groups_apart(dimensions):
     assert separated(coordinates, group)
 
 
-def test_tracks_outside_the_fit_sample_land_beside_their_neighbours():
-    features, group = two_groups(600)
+@pytest.mark.parametrize("dims", [8, 40])  # 40 > PLACE_DIMENSIONS: neighbours found via PCA
+def test_tracks_outside_the_fit_sample_land_beside_their_neighbours(dims):
+    features, group = two_groups(600, dims=dims)
     coordinates = embed(features, 2, method="pca", fit_sample=100)
     assert np.isfinite(coordinates).all()
     assert separated(coordinates, group)
