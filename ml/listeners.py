@@ -347,15 +347,30 @@ class ListenerModel(BaseEstimator):
         if len(rows) == 0:
             return CollaborativeSignal.none(n_tracks)
         pull = (similarity[rows] ** self.neighbour_power).astype(np.float32)
+        track_damping, artist_damping = self._damping()
         tracks = np.asarray(self.matrix_[rows].T @ pull, dtype=np.float32).ravel()
-        tracks /= np.maximum(self.track_listener_counts_, 1.0) ** self.popularity_damping
+        tracks *= track_damping
         artist_scores = np.asarray(self.artist_matrix_[rows].T @ pull, dtype=np.float32).ravel()
-        artist_scores /= np.maximum(self.artist_listener_counts_, 1.0) ** self.popularity_damping
+        artist_scores *= artist_damping
         return CollaborativeSignal(
             tracks=_scale_to_unit(tracks),
             artists=_scale_to_unit(artist_scores)[self.artist_codes_],
             neighbours=tuple(str(self.listeners_[row]) for row in rows[:10]),
         )
+
+
+    def _damping(self) -> tuple[np.ndarray, np.ndarray]:
+        """1 / listener count ** popularity_damping per track and per artist, computed once."""
+        key = float(self.popularity_damping)
+        cached = self.__dict__.get("_damping_cache")
+        if cached is None or cached[0] != key:
+            cached = (
+                key,
+                (np.maximum(self.track_listener_counts_, 1.0) ** -key).astype(np.float32),
+                (np.maximum(self.artist_listener_counts_, 1.0) ** -key).astype(np.float32),
+            )
+            self.__dict__["_damping_cache"] = cached
+        return cached[1], cached[2]
 
 
 def _artist_codes(

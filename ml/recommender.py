@@ -346,13 +346,16 @@ class Recommender:
             # Cold start: taste is the mean sound of what the listener said they like.
             taste = unit_rows((preference @ self._unit / preference.sum())[None, :])[0]
         if taste.any():
-            similarity = self._unit @ taste
-            terms["content"] = w.content * np.minimum(similarity, 1.0 - w.distance_band * a)
+            content = self._unit @ taste
+            np.minimum(content, 1.0 - w.distance_band * a, out=content)
+            content *= w.content
+            terms["content"] = content
 
         share = self._cluster_share(weights, preference)
         if share.any():
-            familiar = (share / share.max())[self._cluster]
-            terms["cluster"] = w.cluster * ((1.0 - a) * familiar + a * (1.0 - familiar))
+            familiar = share / share.max()  # per cluster, then gathered once
+            per_cluster = w.cluster * ((1.0 - a) * familiar + a * (1.0 - familiar))
+            terms["cluster"] = per_cluster.astype(np.float32)[self._cluster]
 
         signal = CollaborativeSignal.none(n)
         if self.listeners is not None and len(weights.positive):
@@ -384,7 +387,7 @@ class Recommender:
 
         total = np.zeros(n, dtype=np.float32)
         for values in terms.values():
-            total += values
+            np.add(total, values, out=total, casting="unsafe")
         return _Scored(
             total, terms, weights, taste, share, a, preferences, signal, mode, cooccurrence_rows
         )
