@@ -33,7 +33,13 @@ def stacked_over_time(frame: pd.DataFrame, title: str) -> go.Figure:
     for label in order:
         part = frame[frame["label"] == label]
         figure.add_bar(x=part["week"], y=part["listens"], name=str(label))
-    return _layout(figure, title, barmode="stack", yaxis_title="listens per week")
+    return _layout(
+        figure,
+        title,
+        barmode="stack",
+        yaxis_title="listens per week",
+        xaxis={"type": "date", "tickformat": "%d %b %Y", "title": "week starting"},
+    )
 
 
 def mood_bars(frame: pd.DataFrame) -> go.Figure:

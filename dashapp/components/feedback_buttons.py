@@ -15,13 +15,13 @@ from dashapp.services.feedback import BAN_ARTIST, BAN_TRACK
 FEEDBACK_TYPE = "feedback"
 FEEDBACK_INPUT = Input({"type": FEEDBACK_TYPE, "track": ALL, "kind": ALL}, "n_clicks")
 
-# (kind, icon, label for screen readers and tooltips, button colour)
-BUTTONS: tuple[tuple[str, str, str, str], ...] = (
-    ("like", "bi-hand-thumbs-up", "Like", "outline-success"),
-    ("favourite", "bi-heart", "Favourite", "outline-danger"),
-    ("skip", "bi-skip-forward", "Skip: not now", "outline-secondary"),
-    (BAN_TRACK, "bi-slash-circle", "Never suggest this track", "outline-dark"),
-    (BAN_ARTIST, "bi-person-x", "Never suggest this artist", "outline-dark"),
+# (kind, icon, short visible text, full label for tooltips and screen readers, colour)
+BUTTONS: tuple[tuple[str, str, str, str, str], ...] = (
+    ("like", "bi-hand-thumbs-up", "Like", "Like", "outline-success"),
+    ("favourite", "bi-heart", "Favourite", "Favourite", "outline-danger"),
+    ("skip", "bi-skip-forward", "Skip", "Skip: not now", "outline-secondary"),
+    (BAN_TRACK, "bi-slash-circle", "Ban track", "Never suggest this track", "outline-dark"),
+    (BAN_ARTIST, "bi-person-x", "Ban artist", "Never suggest this artist", "outline-dark"),
 )
 
 
@@ -31,14 +31,12 @@ def feedback_id(track_id: str, kind: str) -> dict[str, str]:
 
 def feedback_buttons(track_id: str, artist_name: str = "") -> dbc.ButtonGroup:
     buttons = []
-    for kind, icon, label, colour in BUTTONS:
+    for kind, icon, text, label, colour in BUTTONS:
         title = f"Never suggest {artist_name}" if kind == BAN_ARTIST and artist_name else label
         buttons.append(
             dbc.Button(
-                [
-                    html.I(className=f"bi {icon}", **{"aria-hidden": "true"}),
-                    html.Span(title, className="visually-hidden"),
-                ],
+                # The text stays visible: the icon font comes from a CDN and may not load.
+                [html.I(className=f"bi {icon} me-1", **{"aria-hidden": "true"}), text],
                 id=feedback_id(track_id, kind),
                 color=colour.removeprefix("outline-"),
                 outline=colour.startswith("outline-"),
