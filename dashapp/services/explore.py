@@ -527,12 +527,8 @@ _LIKED_KINDS = frozenset({InteractionKind.LIKE, InteractionKind.FAVOURITE})
 
 def current_model() -> LoadedModelLike | None:
     """The served model, or None before the first training."""
-    try:
-        from dashapp.services import model_store
-    except ModuleNotFoundError as missing:  # a checkout without the model store serves no map
-        if missing.name != "dashapp.services.model_store":
-            raise
-        return None
+    from dashapp.services import model_store  # imported late: it imports Flask-side wiring
+
     return model_store.current()
 
 
