@@ -112,8 +112,9 @@ def build_map_figure(
     traces = (
         _category_traces(points, groups) if points.codes is not None else [_feature_trace(points)]
     )
-    if points.highlight is not None:
-        traces.append(_highlight_trace(points))
+    # Always last, empty when no track is open: a click then patches just this trace
+    # (``highlight_values``) instead of sending every point again.
+    traces.append(_highlight_trace(points))
     return {"data": traces, "layout": _layout(points, uirevision, centre)}
 
 
@@ -184,15 +185,25 @@ def _feature_trace(points: MapPoints) -> dict[str, Any]:
     return trace
 
 
+HIGHLIGHT_NAME = "Selected track"
+
+
+def highlight_values(
+    dims: int, coords: tuple[float, ...] | None, label: str = ""
+) -> dict[str, list[Any]]:
+    """The highlight trace's data for one track (or none): what a click patches into the figure."""
+    axes = ("x", "y", "z")[:dims]
+    if coords is None:
+        return {**{axis: [] for axis in axes}, "text": []}
+    return {**{axis: [float(coords[i])] for i, axis in enumerate(axes)}, "text": [label]}
+
+
 def _highlight_trace(points: MapPoints) -> dict[str, Any]:
-    assert points.highlight is not None
     trace: dict[str, Any] = {
         "type": "scattergl" if points.dims == 2 else "scatter3d",
         "mode": "markers",
-        "name": "Selected track",
-        "x": [points.highlight[0]],
-        "y": [points.highlight[1]],
-        "text": [points.highlight_label],
+        "name": HIGHLIGHT_NAME,
+        **highlight_values(points.dims, points.highlight, points.highlight_label),
         "hovertemplate": "%{text}<extra>selected</extra>",
         "marker": {
             "size": 18 if points.dims == 2 else 8,
@@ -202,8 +213,6 @@ def _highlight_trace(points: MapPoints) -> dict[str, Any]:
         },
         "showlegend": False,
     }
-    if points.dims == 3:
-        trace["z"] = [points.highlight[2]]
     return trace
 
 

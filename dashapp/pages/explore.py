@@ -13,13 +13,13 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from dashapp.components.empty_state import empty_state
 from dashapp.components.filter_panel import filter_from_values, filter_inputs, filter_panel
-from dashapp.components.map_figure import build_map_figure, rows_from_event
+from dashapp.components.map_figure import build_map_figure, highlight_values, rows_from_event
 from dashapp.components.track_details import (
     ACTION_IDS,
     OPEN_TRACK,
@@ -234,6 +234,8 @@ def _event_rows(base: MapBase, view: Any, event: Any) -> np.ndarray:
 )
 def update_map(filters, dims, colour_by, only, track_id, centre, relayout, staging, view):
     trigger = ctx.triggered_id
+    # A search sets the open track and the centre together: that is a re-centring redraw.
+    centring = "explore-centre.data" in ctx.triggered_prop_ids
     if view is not None:  # drawn already: skip redraws that would not change it
         # Zoom/pan only needs new points when the view is decimated (detail on zoom).
         if trigger == "explore-map" and (not view.get("decimated") or dims != 2):
@@ -243,6 +245,16 @@ def update_map(filters, dims, colour_by, only, track_id, centre, relayout, stagi
     base = _base()
     if base is None:
         raise PreventUpdate
+    row = base.row_of.get(track_id) if track_id else None
+    if (
+        trigger == "explore-track"
+        and not centring
+        and view
+        and view.get("version") == base.version
+        and "highlight_trace" in view
+    ):
+        # A click only moves the highlight ring: patch that trace, leave the points alone.
+        return _highlight_patch(base, view, row), no_update, no_update
     previous = view or {}
     only_rows = None
     if only and only != "all":
@@ -258,14 +270,26 @@ def update_map(filters, dims, colour_by, only, track_id, centre, relayout, stagi
         if trigger == "explore-map"
         else previous.get("viewport"),
     }
-    row = base.row_of.get(track_id) if track_id else None
     try:
         points = _points(base, spec, highlight_row=row)
     except (FilterError, ExploreError) as error:
         return no_update, dbc.Alert(str(error), color="warning", className="py-1 small"), view
-    centring = trigger == "explore-centre" and centre is not None and row is not None
+    centring = centring and centre is not None and row is not None
     figure = build_map_figure(points, uirevision=f"{dims}-{centre or ''}", centre=centring)
-    return figure, _status(points), {**spec, "decimated": points.decimated}
+    view = {**spec, "decimated": points.decimated, "highlight_trace": len(figure["data"]) - 1}
+    return figure, _status(points), view
+
+
+def _highlight_patch(base: MapBase, view: dict[str, Any], row: int | None) -> Patch:
+    dims = 3 if view.get("dims") == 3 else 2
+    coords = None
+    if row is not None:
+        coords = tuple((base.coords3 if dims == 3 else base.coords2)[row])
+    patch = Patch()
+    values = highlight_values(dims, coords, str(base.labels[row]) if row is not None else "")
+    for key, value in values.items():
+        patch["data"][view["highlight_trace"]][key] = value
+    return patch
 
 
 def _status(points: explore.MapPoints) -> str:

@@ -108,6 +108,17 @@ def drawn_counts(dash_duo) -> list[int] | None:
     )
 
 
+def highlighted(dash_duo) -> int | None:
+    """Points in the map's highlight trace (the open track's ring)."""
+    return dash_duo.driver.execute_script(
+        """
+        const gd = document.querySelector('#explore-map .js-plotly-plot');
+        const ring = gd && gd._fullData && gd._fullData.find(t => t.name === 'Selected track');
+        return ring ? ring.x.length : null;
+        """
+    )
+
+
 def expected_traces(model, **view) -> list[list[int]]:
     points = explore.map_points(explore.map_base(model), **view)
     return [rows.tolist() for rows in trace_rows(points)]
@@ -158,6 +169,9 @@ def test_filter_open_like_and_lasso_stage(dash_duo, explore_app, model):
     emit(dash_duo, "plotly_click", rock_traces, [row])
     dash_duo.wait_for_text_to_equal("#details-title", f"Song {row}", timeout=10)
     assert dash_duo.find_elements("#similar-tracks li")
+    # The click patches only the highlight ring in; every rock point is still drawn.
+    wait_until(lambda: highlighted(dash_duo) == 1)
+    assert shows(dash_duo, rock_traces)
     wait_until(lambda: dash_duo.find_element("#details-like").is_enabled())
     click(dash_duo, "#details-like")
     dash_duo.wait_for_contains_text("#explore-feedback", f"Liked “Song {row}”", timeout=10)

@@ -43,7 +43,8 @@ def test_typed_array_round_trips():
 def test_one_trace_per_present_category_with_stable_colours(base):
     points = explore.map_points(base, colour_by="cluster")
     figure = build_map_figure(points)
-    traces = figure["data"]
+    *traces, highlight = figure["data"]
+    assert highlight["name"] == "Selected track" and highlight["x"] == []
     _, names = base.categories["cluster"]
     present = sorted(set(points.codes.tolist()))
     assert [t["name"] for t in traces] == [names[c] for c in present]
@@ -91,7 +92,7 @@ def test_filtering_keeps_each_categorys_colour(base):
 
 def test_feature_colouring_is_one_trace_with_a_colour_scale(base):
     figure = build_map_figure(explore.map_points(base, colour_by="valence"))
-    (trace,) = figure["data"]
+    trace, _highlight = figure["data"]
     marker = trace["marker"]
     assert marker["showscale"] and (marker["cmin"], marker["cmax"]) == (0, 255)
     assert marker["colorbar"]["ticktext"][0] == "0" and marker["colorbar"]["ticktext"][-1] == "1"
@@ -125,9 +126,19 @@ def test_hover_labels_only_for_small_views(base, monkeypatch):
     texts = [text for trace in small["data"] for text in trace["text"]]
     assert sorted(texts) == sorted(f"Song {i} · Artist {i % 50}" for i in range(10))
     monkeypatch.setattr(explore, "HOVER_TEXT_LIMIT", 5)
-    large = build_map_figure(explore.map_points(base))
-    assert all("text" not in trace for trace in large["data"])
-    assert all("click for details" in trace["hovertemplate"] for trace in large["data"])
+    *large, _highlight = build_map_figure(explore.map_points(base))["data"]
+    assert all("text" not in trace for trace in large)
+    assert all("click for details" in trace["hovertemplate"] for trace in large)
+
+
+def test_highlight_values_patch_the_last_trace(base):
+    from dashapp.components.map_figure import highlight_values
+
+    points = explore.map_points(base, dims=3, highlight_row=4)
+    marker = build_map_figure(points)["data"][-1]
+    values = highlight_values(3, tuple(base.coords3[4]), "Song 4 · Artist 4")
+    assert {key: marker[key] for key in values} == values
+    assert highlight_values(2, None) == {"x": [], "y": [], "text": []}
 
 
 def test_highlight_adds_a_marker_and_centres_the_2d_view(base):
