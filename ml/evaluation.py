@@ -337,15 +337,18 @@ class MixmapRanker:
         return ("MMR re-rank" if self.rerank else "relevance") + (f"; {changed}" if changed else "")
 
 
-def train_mixmap(data: TrainingData) -> Any:
-    """Train Mixmap on a protocol's training data with ``ml.training.train_model``."""
+def train_mixmap(data: TrainingData, **overrides: Any) -> Any:
+    """Train Mixmap on a protocol's training data with ``ml.training.train_model``.
+
+    ``overrides`` are ``TrainParams`` fields (e.g. ``n_clusters`` to skip choosing k).
+    """
     try:
         from ml.training import TrainParams, train_model
     except ImportError:  # training has not landed yet: assemble the same parts directly
         return assemble_mixmap(data)
 
     events, playlists = training_events(data)
-    params = evaluation_train_params(TrainParams)
+    params = replace(evaluation_train_params(TrainParams), **overrides)
     return train_model(data.catalogue, events, params, playlists=playlists)
 
 
@@ -485,6 +488,8 @@ def run_protocol(
     include_mixmap: bool = True,
     candidates: Sequence[Candidate] | None = None,
     mixmap_trainer: Callable[[TrainingData], Any] | None = None,
+    mixmap_grid: Sequence[dict[str, float]] = MIXMAP_GRID,
+    rerank_caps: Sequence[int] = RERANK_CAPS,
 ) -> ProtocolRun:
     """Tune every model on (a sample of) validation, then report each on ``split``."""
     started = time.perf_counter()
@@ -508,14 +513,14 @@ def run_protocol(
     if include_mixmap:
         say("Mixmap: training on the protocol's training rows")
         base = MixmapRanker(trainer=mixmap_trainer).fit(protocol.training)
-        variants = [base.with_weights(weights) for weights in MIXMAP_GRID]
+        variants = [base.with_weights(weights) for weights in mixmap_grid]
         scores = []
         for variant in variants:
             report = evaluate_ranker(variant, protocol, validation, "validation", fitted=True)
             scores.append(report.mean(TUNING_METRIC))
             say(f"  Mixmap [{variant.describe()}]: {TUNING_METRIC} {scores[-1]:.4f}")
         best = variants[int(np.argmax(scores))]
-        for cap in RERANK_CAPS:
+        for cap in rerank_caps:
             variant = base.with_weights({**best.weights, "max_per_artist": cap}, rerank=True)
             variants.append(variant)
             scores.append(
