@@ -461,6 +461,10 @@ MIXMAP_GRID: tuple[dict[str, float], ...] = (
     {"artist": 2.0, "cooccurrence": 1.2},
     {"artist": 2.0, "collaborative": 1.2},
     {"collaborative": 1.2, "collaborative_artist": 0.6},
+    # Last.fm's validation run favoured the collaborative terms (artists are the targets).
+    {"collaborative": 2.0, "collaborative_artist": 1.0},
+    {"collaborative": 3.0, "collaborative_artist": 2.0},
+    {"collaborative": 2.0, "collaborative_artist": 1.0, "cooccurrence": 0.0},
 )
 # The shown list (MMR, artist cap) is tried for the winner with these caps.
 RERANK_CAPS: tuple[int, ...] = (2, 5)

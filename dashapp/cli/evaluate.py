@@ -51,8 +51,19 @@ HETREC_FOLDER = Path("hetrec2011-lastfm-2k")
 )
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--no-mixmap", is_flag=True, help="Run the baselines only.")
+@click.option(
+    "--no-baselines",
+    is_flag=True,
+    help="Run Mixmap only (baseline results do not depend on Mixmap's settings).",
+)
 def evaluate_command(
-    data_dir: Path, protocol: str, split: str, sample: int | None, seed: int, no_mixmap: bool
+    data_dir: Path,
+    protocol: str,
+    split: str,
+    sample: int | None,
+    seed: int,
+    no_mixmap: bool,
+    no_baselines: bool,
 ) -> None:
     """Evaluate Mixmap and the baselines; print a markdown table per protocol."""
     csv_path = data_dir / TIDYTUESDAY_FILE
@@ -80,6 +91,7 @@ def evaluate_command(
             sample=sample,
             seed=seed,
             include_mixmap=not no_mixmap,
+            candidates=[] if no_baselines else None,
             progress=lambda message: click.echo(message, err=True),
         )
         click.echo(f"\n### {built.name} — {split} split, {run.listeners} listeners\n")
@@ -96,7 +108,7 @@ def evaluate_command(
             if len(tried) > 1:
                 shown = "; ".join(f"{settings}: {score:.4f}" for settings, score in tried)
                 click.echo(f"- {model}: {shown}")
-        if not no_mixmap:
+        if not no_mixmap and not no_baselines:
             click.echo("\nPaired differences on this split (Mixmap minus model, 95 % CI):\n")
             for line in verdict(run, seed=seed):
                 click.echo(f"- {line}")
