@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from explore_frames import loaded_model
 
 from dashapp.services import explore
 from ml.filters import TrackFilter
+from tests.unit.dashapp.explore_frames import loaded_model
 
 
 @pytest.fixture

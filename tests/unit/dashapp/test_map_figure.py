@@ -9,7 +9,6 @@ import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
-from explore_frames import loaded_model
 
 from dashapp.components.map_figure import (
     build_map_figure,
@@ -19,6 +18,7 @@ from dashapp.components.map_figure import (
     typed_array,
 )
 from dashapp.services import explore
+from tests.unit.dashapp.explore_frames import loaded_model
 
 
 def decode(spec: dict) -> np.ndarray:

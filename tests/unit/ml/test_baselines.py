@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-from synthetic_listening import synthetic_frames
 
 from ml.baselines import (
     ClusterBaseline,
@@ -13,6 +12,7 @@ from ml.baselines import (
 )
 from ml.metrics import ndcg_at
 from ml.protocols import Query, playlist_continuation
+from tests.unit.ml.synthetic_listening import synthetic_frames
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-from synthetic_listening import synthetic_frames, synthetic_hetrec
 
 from ml.baselines import FeatureCentroidBaseline, PopularityBaseline, RandomBaseline
 from ml.evaluation import (
@@ -18,6 +17,7 @@ from ml.evaluation import (
     verdict,
 )
 from ml.protocols import Query, lastfm_artists, playlist_continuation
+from tests.unit.ml.synthetic_listening import synthetic_frames, synthetic_hetrec
 
 
 @pytest.fixture(scope="module")

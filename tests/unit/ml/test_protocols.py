@@ -1,7 +1,6 @@
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic_listening import synthetic_frames, synthetic_hetrec
 
 from db.importers.frames import catalogue_frame
 from ml.protocols import (
@@ -13,6 +12,7 @@ from ml.protocols import (
     lastfm_artists,
     playlist_continuation,
 )
+from tests.unit.ml.synthetic_listening import synthetic_frames, synthetic_hetrec
 
 
 @pytest.fixture(scope="module")
