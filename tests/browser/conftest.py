@@ -53,7 +53,11 @@ def _train(model_dir: Path) -> None:
             "browser tests need a trained model, but dashapp/services/training.py "
             "(train_from_database) does not exist in this checkout"
         )
-    training.train_from_database(model_dir)
+    from ml.training import TrainParams
+
+    # PCA instead of UMAP and a fixed cluster count: the journeys test the app, not the maps,
+    # and UMAP's JIT compilation alone would cost minutes.
+    training.train_from_database(model_dir, params=TrainParams(embedding="pca", n_clusters=8))
 
 
 @dataclass(frozen=True)
