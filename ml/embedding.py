@@ -24,7 +24,7 @@ from collections.abc import Callable
 import numpy as np
 from sklearn.decomposition import PCA
 
-FIT_SAMPLE = 20_000
+FIT_SAMPLE = 10_000
 PLACE_NEIGHBOURS = 8
 PLACE_DIMENSIONS = 16  # principal components the neighbour search for placed tracks runs in
 # UMAP needs more points than neighbours; below this PCA is used whatever was asked for.

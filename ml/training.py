@@ -46,7 +46,7 @@ class TrainParams:
     n_clusters: int | None = None  # None: chosen by silhouette / Davies-Bouldin on a sample
     cluster_sample: int = 10_000
     embedding: str = "umap"  # "umap", or "pca" (fast; tests, evaluation)
-    embedding_sample: int = 20_000  # UMAP fits on this many tracks, the rest are placed
+    embedding_sample: int = 10_000  # UMAP fits on this many tracks, the rest are placed
     listener_clusters: int = 8
     use_ratings: bool = True  # listeners' feedback as a feature column
     feature_weights: dict[str, float] = field(default_factory=dict)  # TrackFeaturizer kwargs
