@@ -79,7 +79,7 @@ def _ensure_model(model_dir: Path) -> None:
         click.echo("model training not available yet — skipping")
         return
     reason = "none trained yet" if state == "missing" else "the saved one is incompatible"
-    click.echo(f"Model: {reason}; training one (this takes a minute or two)…")
+    click.echo(f"Model: {reason}; training one (a few minutes on a small machine)…")
     # Progress lines when the trainer takes them (``progress(message)``), else it runs quietly.
     if "progress" in inspect.signature(train).parameters:
         train(model_dir, progress=lambda message: click.echo(f"  {message}"))
