@@ -46,6 +46,9 @@ ORDERS: tuple[str, ...] = ("relevance", "flow")
 MAX_TRACKS = 500
 MAX_MINUTES = 24 * 60
 # A minutes target is met when the total is within this much of it (about a third of a song).
+# Whole songs cannot always land that close: a track that brings the total closer to the target
+# is taken even past the tolerance, so the result is off by at most this or half the shortest
+# track still available, whichever is larger.
 MINUTES_TOLERANCE_MS = 60_000
 # Artist radio mixes the artist's own tracks in at one position in this many.
 ARTIST_RADIO_EVERY = 4
@@ -119,11 +122,16 @@ class Length:
             return count >= self.tracks
         return total_ms >= self.target_ms - MINUTES_TOLERANCE_MS
 
-    def fits(self, total_ms: int, count: int, duration_ms: int) -> bool:
-        """Whether one more track of ``duration_ms`` may join ``count`` tracks of ``total_ms``."""
+    def fits(self, total_ms: int, count: int, duration_ms: int, closer: bool = False) -> bool:
+        """Whether one more track of ``duration_ms`` may join ``count`` tracks of ``total_ms``:
+        within the tolerance, or (``closer``, the last resort) nearer the target than without."""
         if self.tracks is not None:
             return count < self.tracks
-        return total_ms + duration_ms <= self.target_ms + MINUTES_TOLERANCE_MS
+        if total_ms + duration_ms <= self.target_ms + MINUTES_TOLERANCE_MS:
+            return True
+        return closer and (
+            abs(self.target_ms - total_ms - duration_ms) < abs(self.target_ms - total_ms)
+        )
 
     def reduced_by(self, durations_ms: Sequence[int]) -> Length | None:
         """What is left to fill once tracks of ``durations_ms`` are in (None: nothing is)."""
@@ -354,7 +362,7 @@ class _Builder:
         self.total_ms += int(self.catalogue.durations[row])
         self._songs.add(self.catalogue.songs[row])
 
-    def offer(self, row: int, *, ignore_artist_cap: bool = False) -> bool:
+    def offer(self, row: int, *, ignore_artist_cap: bool = False, closer: bool = False) -> bool:
         c = self.catalogue
         if self.done or not c.allowed[row] or c.songs[row] in self._songs:
             return False
@@ -365,7 +373,7 @@ class _Builder:
             and self._per_artist.get(artist, 0) >= self.max_per_artist
         ):
             return False
-        if not self.length.fits(self.total_ms, len(self.rows), int(c.durations[row])):
+        if not self.length.fits(self.total_ms, len(self.rows), int(c.durations[row]), closer):
             return False
         self.rows.append(int(row))
         self.total_ms += int(c.durations[row])
@@ -448,6 +456,7 @@ def _fill_from_pool(
         ranked = _familiarity_ranking(catalogue, pool, spec.adventurousness, spec.seed)
     builder.offer_all(ranked)
     builder.offer_all(ranked, ignore_artist_cap=True)
+    builder.offer_all(ranked, ignore_artist_cap=True, closer=True)
 
 
 def _seeded(
@@ -640,6 +649,7 @@ def _run(
         ranked = _familiarity_ranking(catalogue, pool, spec.adventurousness, spec.seed)
         builder.offer_all(ranked)
         builder.offer_all(ranked, ignore_artist_cap=True)
+        builder.offer_all(ranked, ignore_artist_cap=True, closer=True)
     return builder.rows
 
 

@@ -38,7 +38,7 @@ def click(dash_duo, selector: str) -> None:
     dash_duo.driver.execute_script("arguments[0].click();", element)
 
 
-def wait_until(condition, timeout: float = 10.0):
+def wait_until(condition, timeout: float = 30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()

@@ -194,8 +194,14 @@ def test_spec_round_trips_through_json_form():
 
 filters = st.builds(
     TrackFilter,
-    genres_include=st.lists(st.sampled_from(GENRES), max_size=2, unique=True).map(tuple),
+    genres_include=st.lists(st.sampled_from(GENRES[:2] + GENRES[3:]), max_size=2, unique=True).map(
+        tuple
+    ),
+    genres_exclude=st.lists(st.just("latin"), max_size=1).map(tuple),
     moods=st.lists(st.sampled_from(MOODS[:4]), max_size=2, unique=True).map(tuple),
+    activity=st.one_of(st.none(), st.sampled_from(["workout", "focus", "commute", "dinner"])),
+    tempo=st.one_of(st.none(), st.tuples(st.floats(50, 110), st.floats(110, 200))),
+    half_double_time=st.booleans(),
     energy=st.one_of(st.none(), st.tuples(st.floats(0, 0.5), st.floats(0.5, 1))),
     allow_explicit=st.booleans(),
 )
@@ -206,13 +212,14 @@ filters = st.builds(
     track_filter=filters,
     kind=st.sampled_from(["radio", "tracks", "more", "filter"]),
     n=st.integers(2, 30),
+    minutes=st.one_of(st.none(), st.integers(5, 90)),
     dial=st.floats(0, 1),
     banned=st.lists(st.integers(0, 249), max_size=30),
     banned_artists=st.lists(st.integers(0, 39), max_size=4),
     seed=st.integers(0, 3),
 )
 def test_every_generated_playlist_honours_filters_bans_and_length(
-    track_filter, kind, n, dial, banned, banned_artists, seed
+    track_filter, kind, n, minutes, dial, banned, banned_artists, seed
 ):
     bundle = tiny_bundle()
     ids = bundle.tracks["track_id"]
@@ -225,7 +232,7 @@ def test_every_generated_playlist_honours_filters_bans_and_length(
         kind,
         track_ids=("t0001", "t0002") if kind != "genre" and kind != "mood" else (),
         track_filter=track_filter,
-        length=Length(tracks=n),
+        length=Length(tracks=n) if minutes is None else Length(None, minutes),
         adventurousness=dial,
         seed=seed,
     )
@@ -236,10 +243,19 @@ def test_every_generated_playlist_honours_filters_bans_and_length(
     assert_clean(bundle, result, exclusions, track_filter)
     allowed = track_filter.mask(bundle.tracks) & ~ids.isin(exclusions.track_ids).to_numpy()
     allowed &= ~bundle.tracks["artist_id"].isin(exclusions.artist_ids).to_numpy()
-    songs = set(song_key(bundle.tracks[allowed]))
+    pool = bundle.tracks[allowed]
     if kind == "more":  # the playlist's own songs cannot come back
-        songs -= set(song_key(rows(bundle, spec.track_ids)))
-    assert len(result.track_ids) == min(n, len(songs))
+        pool = pool[~song_key(pool).isin(song_key(rows(bundle, spec.track_ids)))]
+    pool = pool[~song_key(pool).duplicated()]
+    if minutes is None:
+        assert len(result.track_ids) == min(n, len(pool))
+    else:
+        # Whole songs: within the tolerance or half the shortest song left out, else it says
+        # the pool ran short.
+        unused = pool[~pool["track_id"].isin(result.track_ids)]["duration_ms"]
+        slack = max(MINUTES_TOLERANCE_MS, unused.min() / 2 if len(unused) else 0)
+        met = abs(result.total_ms - spec.length.target_ms) <= slack
+        assert met or (result.note and "widen the filters" in result.note)
 
 
 edits = st.lists(
