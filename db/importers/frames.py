@@ -6,8 +6,10 @@ upserts it. Column lists here are the contract between them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ml.schema import AUDIO_FEATURES, CATALOGUE_COLUMNS, artist_name_key, genre_slug
@@ -69,21 +71,29 @@ def catalogue_frame(frames: CatalogueFrames) -> pd.DataFrame:
     same frame from stored rows. Artist ids here are positions in first-seen order.
     """
     tracks = frames.tracks.reset_index(drop=True)
-    keys = tracks["primary_artist"].map(artist_name_key)
+    keys = _map_unique(tracks["primary_artist"], artist_name_key)
     artist_ids, _ = pd.factorize(keys)
     popularity = tracks["popularity"].astype("int64")
 
-    genres = frames.track_genres.dropna(subset=["genre"]).copy()
-    genres["genre_slug"] = genres["genre"].map(genre_slug)
-    genres["subgenre_slug"] = [
-        genre_slug(g, s) if isinstance(s, str) and s else None
-        for g, s in zip(genres["genre"], genres["subgenre"], strict=True)
-    ]
-    by_track = genres.groupby("track_id", sort=False)
-    top_genres = by_track["genre_slug"].agg(lambda s: tuple(sorted(set(s))))
+    genres = frames.track_genres.dropna(subset=["genre"])
+    genres = pd.DataFrame(
+        {
+            "track_id": genres["track_id"].astype(str).to_numpy(),
+            "genre_slug": _map_unique(genres["genre"], genre_slug).to_numpy(),
+            "subgenre_slug": _subgenre_slugs(genres).to_numpy(),
+        }
+    )
     # The main genre is the one most of the track's rows carry; ties go to the first listed.
-    main_genre = by_track["genre_slug"].agg(lambda s: s.value_counts(sort=True).index[0])
-    subgenres = by_track["subgenre_slug"].agg(lambda s: tuple(sorted(set(s.dropna()))))
+    counted = genres.assign(order=np.arange(len(genres)))
+    counted = counted.groupby(["track_id", "genre_slug"], sort=False).agg(
+        rows=("order", "size"), first=("order", "min")
+    )
+    counted = counted.reset_index().sort_values(
+        ["rows", "first"], ascending=[False, True], kind="stable"
+    )
+    main_genre = counted.drop_duplicates("track_id").set_index("track_id")["genre_slug"]
+    top_genres = _sorted_sets(genres["track_id"], genres["genre_slug"])
+    subgenres = _sorted_sets(genres["track_id"], genres["subgenre_slug"])
 
     frame = pd.DataFrame(
         {
@@ -103,11 +113,43 @@ def catalogue_frame(frames: CatalogueFrames) -> pd.DataFrame:
         }
     )
     frame["genre"] = frame["track_id"].map(main_genre).fillna("unknown").astype(str)
-    frame["genres"] = (
-        frame["track_id"].map(top_genres).map(lambda v: v if isinstance(v, tuple) else ())
-    )
-    frame["subgenres"] = (
-        frame["track_id"].map(subgenres).map(lambda v: v if isinstance(v, tuple) else ())
-    )
+    frame["genres"] = _tuples_for(frame["track_id"], top_genres)
+    frame["subgenres"] = _tuples_for(frame["track_id"], subgenres)
     frame["source"] = frames.source
     return frame[list(CATALOGUE_COLUMNS)]
+
+
+def _map_unique(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
+    # Names and genres repeat heavily; normalise each distinct value once.
+    codes, uniques = pd.factorize(values.astype(str))
+    mapped = np.array([function(value) for value in uniques], dtype=object)
+    return pd.Series(mapped[codes] if len(uniques) else [], index=values.index, dtype=object)
+
+
+def _subgenre_slugs(genres: pd.DataFrame) -> pd.Series:
+    present = genres["subgenre"].notna() & (genres["subgenre"].astype(str) != "")
+    pairs = pd.MultiIndex.from_arrays(
+        [genres["genre"].astype(str), genres["subgenre"].astype(str).where(present, "")]
+    )
+    codes, uniques = pd.factorize(pairs)
+    slugs = np.array([genre_slug(genre, sub) if sub else None for genre, sub in uniques], object)
+    return pd.Series(slugs[codes] if len(uniques) else [], index=genres.index, dtype=object)
+
+
+def _sorted_sets(track_ids: pd.Series, values: pd.Series) -> dict[str, tuple[str, ...]]:
+    """Distinct values per track as a sorted tuple, without a Python call per group."""
+    pairs = pd.DataFrame({"track_id": track_ids, "value": values}).dropna()
+    pairs = pairs.drop_duplicates().sort_values(["track_id", "value"], kind="stable")
+    ids = pairs["track_id"].to_numpy(dtype=object)
+    items = pairs["value"].tolist()
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    ends = np.r_[starts[1:], len(ids)]
+    return {
+        ids[start]: tuple(items[start:end])
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True)
+    }
+
+
+def _tuples_for(track_ids: pd.Series, by_track: dict[str, tuple[str, ...]]) -> pd.Series:
+    values = [by_track.get(track_id, ()) for track_id in track_ids.tolist()]
+    return pd.Series(values, index=track_ids.index, dtype=object)
