@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
-import dash_bootstrap_components as dbc
 from flask import Flask
 
 PACKAGE_DIR = Path(__file__).parent
 ASSETS_DIR = PACKAGE_DIR.parent / "assets"
+
+
+VENDORED_STYLESHEETS = [
+    "/assets/vendor/bootstrap-5.3.6.min.css",
+    "/assets/vendor/bootstrap-icons/bootstrap-icons.min.css",
+]
 
 
 def build_dash(server: Flask) -> dash.Dash:
@@ -21,7 +26,11 @@ def build_dash(server: Flask) -> dash.Dash:
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),
         assets_folder=str(ASSETS_DIR),
-        external_stylesheets=[dbc.themes.BOOTSTRAP, dbc.icons.BOOTSTRAP],
+        # Bootstrap and its icon font are vendored in assets/vendor so the app works offline and
+        # behind strict networks. They are linked explicitly (not auto-included) so they load before
+        # assets/mixmap.css, whose rules must win over Bootstrap's.
+        external_stylesheets=VENDORED_STYLESHEETS,
+        assets_path_ignore=["^vendor$"],
         suppress_callback_exceptions=True,
         title="Mixmap",
         update_title=None,
