@@ -30,6 +30,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from dashapp.services import accounts
 from dashapp.services.accounts import Account, AccountError
+from dashapp.services.health import health_report
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,8 @@ def first_form_error(form: FlaskForm) -> str | None:
 
 @bp.get("/healthz")
 def healthz():
-    return {"status": "ok"}
+    body, healthy = health_report()
+    return body, 200 if healthy else 503
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -20,5 +20,19 @@ def test_dash_internals_and_api_answer_401_without_a_session(client, path):
     assert response.json == {"error": "authentication required"}
 
 
-def test_health_check_is_public(client):
-    assert client.get("/healthz").json == {"status": "ok"}
+def test_health_check_is_public_and_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "model": None}
+
+
+def test_health_check_fails_when_the_database_is_gone(app, client, monkeypatch):
+    from db.session import database
+
+    def unreachable(*_args, **_kwargs):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(database, "session", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["database"] == "unreachable"
