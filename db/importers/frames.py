@@ -140,9 +140,11 @@ def _sorted_sets(track_ids: pd.Series, values: pd.Series) -> dict[str, tuple[str
     """Distinct values per track as a sorted tuple, without a Python call per group."""
     pairs = pd.DataFrame({"track_id": track_ids, "value": values}).dropna()
     pairs = pairs.drop_duplicates().sort_values(["track_id", "value"], kind="stable")
+    if pairs.empty:
+        return {}
     ids = pairs["track_id"].to_numpy(dtype=object)
     items = pairs["value"].tolist()
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
     ends = np.r_[starts[1:], len(ids)]
     return {
         ids[start]: tuple(items[start:end])

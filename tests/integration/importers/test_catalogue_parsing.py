@@ -67,6 +67,10 @@ def test_kaggle_schema_is_detected_with_its_index_column(kaggle_csv, kg_row):
     ]
     assert frames.track_genres["subgenre"].isna().all()
     assert frames.playlists.empty and frames.playlist_items.empty
+    # A schema without subgenres still yields the training frame, with empty subgenre sets.
+    trained_on = validate_catalogue_frame(catalogue_frame(frames)).set_index("track_id")
+    assert trained_on.loc["kg0000", "genres"] == ("acoustic", "chill")
+    assert trained_on["subgenres"].map(len).eq(0).all()
 
 
 @pytest.mark.parametrize("feature", sorted(FEATURE_RANGES))
