@@ -293,7 +293,7 @@ class ListenerModel(BaseEstimator):
         exclude_listener: str | None = None,
         taste: np.ndarray | None = None,
     ) -> list[ListenerMatch]:
-        """"Listeners like you" with what you share with each, for display."""
+        """The "listeners like you", with what you share with each, for display."""
         weights = (
             history if isinstance(history, TrackWeights) else self.history_weights(history, now)
         )
@@ -358,6 +358,84 @@ class ListenerModel(BaseEstimator):
             neighbours=tuple(str(self.listeners_[row]) for row in rows[:10]),
         )
 
+    def listening_cooccurrence(
+        self, weights: TrackWeights, exclude_listener: str | None = None
+    ) -> np.ndarray:
+        """Per track, item-item "listeners who played X also played this", summed over the history.
+
+        sim(i, j) is the cosine between tracks i and j over who listened to them (binary: a
+        listener either has the track or not; the amounts already shape the history's weights),
+        i.e. shared listeners / sqrt(listeners of i x listeners of j). A track scores
+        sum_i h_i sim(i, j) with h_i the history weight: pulls add, skips subtract. A history
+        track's similarity with itself is left out. ``exclude_listener`` is removed as if it had
+        never been fitted (its rows neither link tracks nor count in their listener totals), so
+        nobody recommends to themselves from their own listening.
+
+        Computed as two sparse products through the listeners (history -> who played it ->
+        what else they played), never as a track x track matrix: the cost is the listening rows
+        of those who share a history track, and nothing is added to the model.
+        """
+        n_tracks = self.n_tracks
+        positions, signed = _signed_history(weights)
+        if len(positions) == 0 or len(self.listeners_) == 0:
+            return np.zeros(n_tracks, dtype=np.float32)
+        excluded = self._listener_row(exclude_listener)
+        scale = self._cosine_scale(excluded)
+        played = self._played_by(positions, excluded)
+        through = played @ (signed * scale[positions]).astype(np.float64)
+        rows = np.flatnonzero(through)
+        if len(rows) == 0:
+            return np.zeros(n_tracks, dtype=np.float32)
+        block = self.matrix_[rows]
+        # Every stored entry is a play (the matrix keeps positive weights only): count it as 1.
+        scores = np.bincount(
+            block.indices,
+            weights=np.repeat(through[rows], np.diff(block.indptr)),
+            minlength=n_tracks,
+        )
+        scores *= scale
+        own = np.diff(played.indptr) * signed * scale[positions] ** 2
+        np.subtract.at(scores, positions, own)
+        return scores.astype(np.float32)
+
+    def listening_partners(
+        self, weights: TrackWeights, chosen: np.ndarray, exclude_listener: str | None = None
+    ) -> np.ndarray:
+        """For each ``chosen`` track, the pulling history track that adds most to its
+        ``listening_cooccurrence`` (a catalogue position), or -1 when none shares a listener."""
+        chosen = np.asarray(chosen, dtype=np.int64)
+        positions = weights.positive
+        if len(positions) == 0 or len(chosen) == 0 or len(self.listeners_) == 0:
+            return np.full(len(chosen), -1, dtype=np.int64)
+        excluded = self._listener_row(exclude_listener)
+        scale = self._cosine_scale(excluded)
+        shared = self._played_by(positions, excluded).T @ self._played_by(chosen, excluded)
+        block = shared.toarray() * (weights.positive_weights * scale[positions])[:, None]
+        # A track is not its own partner.
+        block[positions[:, None] == chosen[None, :]] = 0.0
+        best = np.argmax(block, axis=0)
+        return np.where(block.max(axis=0) > 0, positions[best], -1)
+
+    def _listener_row(self, listener: str | None) -> int:
+        if listener is None:
+            return -1
+        return int(self.listener_index_.get_indexer([listener])[0])
+
+    def _played_by(self, positions: np.ndarray, excluded: int) -> sparse.csc_matrix:
+        """Binary listeners x ``positions`` matrix of who played each track, minus ``excluded``."""
+        columns = self.matrix_csc_[:, positions]
+        columns.data = np.where(columns.indices == excluded, 0.0, 1.0)
+        columns.eliminate_zeros()
+        return columns
+
+    def _cosine_scale(self, excluded: int) -> np.ndarray:
+        """1 / sqrt(listener count) per track, the excluded listener not counted."""
+        counts = self.track_listener_counts_.astype(np.float64)
+        if excluded >= 0:
+            counts = counts.copy()
+            start, end = self.matrix_.indptr[excluded], self.matrix_.indptr[excluded + 1]
+            counts[self.matrix_.indices[start:end]] -= 1.0
+        return 1.0 / np.sqrt(np.maximum(counts, 1.0))
 
     def _damping(self) -> tuple[np.ndarray, np.ndarray]:
         """1 / listener count ** popularity_damping per track and per artist, computed once."""
@@ -384,6 +462,13 @@ def _artist_codes(
         raise ValueError("artist_ids must have one entry per catalogue track")
     codes, uniques = pd.factorize(artist_ids, sort=True)
     return codes.astype(np.int32), len(uniques)
+
+
+def _signed_history(weights: TrackWeights) -> tuple[np.ndarray, np.ndarray]:
+    """History positions with signed weights: pulls positive, pushes (skips) negative."""
+    positions = np.concatenate([weights.positive, weights.negative]).astype(np.int64)
+    signed = np.concatenate([weights.positive_weights, -weights.negative_weights])
+    return positions, signed.astype(np.float64)
 
 
 def _per_artist(codes: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -168,3 +168,76 @@ def test_top_indices_is_sorted_and_deterministic_on_ties():
     assert top_indices(values, 3).tolist() == [1, 4, 0]
     assert top_indices(values, 10).tolist() == [1, 4, 0, 2, 3]
     assert top_indices(values, 0).tolist() == []
+
+
+# ---------------------------------------------------------------- listening co-occurrence
+
+# Who played what in a six-track world: a and b go together twice, a and d once, e and f
+# only with each other.
+CO_LISTENING: dict[str, tuple[str, ...]] = {
+    "user:u1": ("a", "b"),
+    "user:u2": ("a", "b", "c"),
+    "user:u3": ("a", "d"),
+    "user:u4": ("e", "f"),
+}
+TRACKS = ("a", "b", "c", "d", "e", "f")
+
+
+def co_listening_model(listening: dict[str, tuple[str, ...]]) -> ListenerModel:
+    rows = [
+        (listener, track, "play", NOW) for listener, tracks in listening.items() for track in tracks
+    ]
+    events = pd.DataFrame(rows, columns=["listener", "track_id", "kind", "at"])
+    features = np.random.default_rng(0).normal(size=(len(TRACKS), 3)).astype(np.float32)
+    return ListenerModel(n_clusters=2).fit(events, list(TRACKS), features)
+
+
+def item_cosine(listening: dict[str, tuple[str, ...]]) -> np.ndarray:
+    """The textbook item-item cosine over a binary listener x track matrix, diagonal zero."""
+    played = np.array([[track in tracks for track in TRACKS] for tracks in listening.values()])
+    played = played.astype(float)
+    together = played.T @ played
+    degree = np.sqrt(np.maximum(played.sum(axis=0), 1.0))
+    similarity = together / np.outer(degree, degree)
+    np.fill_diagonal(similarity, 0.0)
+    return similarity
+
+
+def test_listening_cooccurrence_is_the_history_weighted_item_cosine():
+    model = co_listening_model(CO_LISTENING)
+    weights = TrackWeights.from_positive(np.array([0, 3]), np.array([2.0, 1.0]))  # a, d
+    scores = model.listening_cooccurrence(weights)
+    expected = weights.positive_weights @ item_cosine(CO_LISTENING)[[0, 3]]
+    np.testing.assert_allclose(scores, expected, rtol=1e-5, atol=1e-7)
+    # b (played with a twice) first; e and f share no listener with the history.
+    assert np.argmax(scores) == TRACKS.index("b")
+    assert scores[TRACKS.index("e")] == 0 and scores[TRACKS.index("f")] == 0
+
+
+def test_a_skipped_track_pushes_what_was_played_with_it():
+    model = co_listening_model(CO_LISTENING)
+    skipped = model.history_weights([HistoryEvent("a", InteractionKind.SKIP, NOW)])
+    scores = model.listening_cooccurrence(skipped)
+    assert scores[TRACKS.index("b")] < 0 and scores[TRACKS.index("d")] < 0
+    assert scores[TRACKS.index("e")] == 0
+
+
+def test_an_excluded_listener_counts_as_if_never_fitted():
+    model = co_listening_model(CO_LISTENING)
+    without_u2 = {k: v for k, v in CO_LISTENING.items() if k != "user:u2"}
+    weights = TrackWeights.from_positive(np.array([0]))  # a
+    excluded = model.listening_cooccurrence(weights, exclude_listener="user:u2")
+    refitted = co_listening_model(without_u2).listening_cooccurrence(weights)
+    np.testing.assert_allclose(excluded, refitted, rtol=1e-5, atol=1e-7)
+    # Only u2 played c with a: with u2 in, c scores; with u2 out, it does not.
+    assert model.listening_cooccurrence(weights)[TRACKS.index("c")] > 0
+    assert excluded[TRACKS.index("c")] == 0
+
+
+def test_listening_partner_is_the_history_track_that_links_most():
+    model = co_listening_model(CO_LISTENING)
+    weights = TrackWeights.from_positive(np.array([0, 4]))  # a, e
+    chosen = np.array([TRACKS.index(t) for t in ("b", "f", "c")])
+    partners = model.listening_partners(weights, chosen)
+    assert [TRACKS[p] for p in partners] == ["a", "e", "a"]
+    assert model.listening_partners(weights, chosen, exclude_listener="user:u2")[2] == -1
