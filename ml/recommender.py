@@ -12,6 +12,8 @@ Every call scores the whole catalogue with a handful of vectorised terms, each i
 - collaborative: "listeners like you" (``ml.listeners.ListenerModel``), for a track and its artist.
 - artist: artists the listener liked pull their other tracks, skipped artists push.
 - cooccurrence: how often the track shares a curated playlist with the history's tracks.
+- listening_cooccurrence: item-item "listeners who played X also played this", a cosine over the
+  listener model's listening matrix (every listener, not only playlists), summed over the history.
 - popularity: the catalogue percentile; favoured at adventurousness 0, penalised near 1.
 - preference: onboarding genres/moods/artists; weighs double when there is no history (cold start).
 
@@ -109,6 +111,8 @@ class ScoringWeights:
     collaborative_artist: float = 0.2
     artist: float = 0.3
     cooccurrence: float = 0.6
+    # Same kind of evidence as ``cooccurrence``, from everyone's listening: the same default.
+    listening_cooccurrence: float = 0.6
     popularity: float = 0.15
     preference: float = 0.5
     cold_start_preference: float = 1.0
@@ -136,6 +140,7 @@ class _Scored:
     collaborative: CollaborativeSignal
     mode: str  # "history", "playlist" or "seed"
     cooccurrence_rows: sparse.csr_matrix | None = None  # the history's rows of co-occurrence
+    exclude_listener: str | None = None  # kept out of "listeners like you" and co-listening
 
 
 class Recommender:
@@ -181,8 +186,10 @@ class Recommender:
         self._popularity_raw = popularity.to_numpy(dtype=np.float64)
         self._popularity = popularity.rank(pct=True).to_numpy(dtype=np.float32)
         # One version of a song per list: same title (case-folded) by the same artist.
-        song_keys = self.tracks["name"].astype(str).str.casefold().str.strip() + "\x1f" + (
-            self.tracks["artist_id"].astype(str)
+        song_keys = (
+            self.tracks["name"].astype(str).str.casefold().str.strip()
+            + "\x1f"
+            + self.tracks["artist_id"].astype(str)
         )
         self._song = pd.factorize(song_keys)[0].astype(np.int64)
         self._names = self.tracks["name"].astype(str).to_numpy(dtype=object)
@@ -311,8 +318,9 @@ class Recommender:
     ) -> np.ndarray:
         """The blended score of every track before filters and re-ranking (for evaluation).
 
-        ``exclude_listener`` keeps one stored listener out of the collaborative signal (the
-        playlist being evaluated must not be its own neighbour).
+        ``exclude_listener`` keeps one stored listener out of the collaborative signal and the
+        listening co-occurrence (the playlist being evaluated must not be its own neighbour, nor
+        link its own tracks).
         """
         scored = self._score(
             weights, preferences or Preferences(), adventurousness, "history", exclude_listener
@@ -377,6 +385,12 @@ class Recommender:
             if peak > 0:
                 terms["cooccurrence"] = w.cooccurrence * together / peak
 
+        if self.listeners is not None and w.listening_cooccurrence and not weights.is_empty:
+            co_listened = self.listeners.listening_cooccurrence(weights, exclude_listener)
+            peak = np.abs(co_listened).max()
+            if peak > 0:
+                terms["listening_cooccurrence"] = w.listening_cooccurrence * co_listened / peak
+
         # 1 at adventurousness 0, 0 at 2/3, -1/2 at 1: popular first when playing safe, the
         # long tail first when exploring.
         terms["popularity"] = w.popularity * (1.0 - 1.5 * a) * self._popularity
@@ -389,7 +403,17 @@ class Recommender:
         for values in terms.values():
             np.add(total, values, out=total, casting="unsafe")
         return _Scored(
-            total, terms, weights, taste, share, a, preferences, signal, mode, cooccurrence_rows
+            total,
+            terms,
+            weights,
+            taste,
+            share,
+            a,
+            preferences,
+            signal,
+            mode,
+            cooccurrence_rows,
+            exclude_listener,
         )
 
     def _preference_match(self, preferences: Preferences) -> np.ndarray | None:
@@ -414,9 +438,7 @@ class Recommender:
             return None
         return (np.sum(parts, axis=0) / len(parts)).astype(np.float32)
 
-    def _cluster_share(
-        self, weights: TrackWeights, preference: np.ndarray | None
-    ) -> np.ndarray:
+    def _cluster_share(self, weights: TrackWeights, preference: np.ndarray | None) -> np.ndarray:
         slots = self._n_cluster_slots
         if len(weights.positive):
             mass = np.bincount(
@@ -499,6 +521,10 @@ class Recommender:
             block = scored.cooccurrence_rows[:, chosen].toarray()
             partner = weights.positive[np.argmax(block, axis=0)]
             context["partner"] = np.where(block.max(axis=0) > 0, partner, -1)
+        if "listening_cooccurrence" in scored.terms and self.listeners is not None:
+            context["co_listened"] = self.listeners.listening_partners(
+                weights, chosen, scored.exclude_listener
+            )
         return context
 
     def _mmr(
@@ -569,6 +595,13 @@ class Recommender:
             partner = int(context["partner"][column])
             if partner >= 0:
                 add(sources["cooccurrence"], f"Often on playlists with {self._describe(partner)}")
+        if "co_listened" in context and sources.get("listening_cooccurrence", 0) > REASON_MIN:
+            partner = int(context["co_listened"][column])
+            if partner >= 0:
+                add(
+                    sources["listening_cooccurrence"],
+                    f"Listeners who played {self._describe(partner)} also played this",
+                )
         if sources.get("collaborative", 0) > REASON_MIN:
             if scored.collaborative.tracks[position] > 0.05:
                 text = "Listeners like you play it"

@@ -17,6 +17,7 @@ from ml.artifact import (
     validate_bundle,
 )
 from ml.features import TrackFeaturizer
+from ml.feedback import TrackWeights
 from ml.filters import TrackFilter
 from ml.listeners import ListenerModel
 from ml.moods import assign_moods
@@ -24,6 +25,7 @@ from ml.recommender import (
     Exclusions,
     Preferences,
     Recommender,
+    ScoringWeights,
     UnknownTrackError,
 )
 from ml.schema import HistoryEvent, InteractionKind
@@ -86,7 +88,11 @@ def world():
         )
     )
     return SimpleNamespace(
-        bundle=bundle, tracks=tracks, recommender=Recommender.from_bundle(bundle), by_genre=by_genre
+        bundle=bundle,
+        tracks=tracks,
+        recommender=Recommender.from_bundle(bundle),
+        by_genre=by_genre,
+        events=events,
     )
 
 
@@ -292,9 +298,9 @@ def test_similar_tracks_excludes_the_seed_and_sounds_like_it(world):
 
 def test_similar_tracks_skips_other_versions_of_the_seed(world):
     tracks = world.tracks.copy()
-    tracks.loc[1, ["name", "artist_id", "artist_name"]] = tracks.loc[0, [
-        "name", "artist_id", "artist_name"
-    ]].to_numpy()
+    tracks.loc[1, ["name", "artist_id", "artist_name"]] = tracks.loc[
+        0, ["name", "artist_id", "artist_name"]
+    ].to_numpy()
     bundle = replace(world.bundle, tracks=tracks)
     recs = Recommender.from_bundle(bundle).similar_tracks(tracks["track_id"][0], k=N_TRACKS)
     assert tracks["track_id"][1] not in {r.track_id for r in recs}
@@ -322,8 +328,6 @@ def test_listeners_like_you_delegates_to_the_listener_model(world):
 
 
 def test_relevance_scores_the_whole_catalogue(world):
-    from ml.feedback import TrackWeights
-
     positions = world.by_genre["rock"][:5]
     scores = world.recommender.relevance(TrackWeights.from_positive(positions))
     assert scores.shape == (N_TRACKS,)
@@ -336,3 +340,78 @@ def test_a_saved_and_loaded_bundle_recommends_the_same(world, tmp_path):
     loaded = Recommender.from_bundle(load_bundle(tmp_path))
     history = likes(world, "latin")
     assert loaded.recommend(history, k=10) == world.recommender.recommend(history, k=10)
+
+
+# ---------------------------------------------------------------- listening co-occurrence
+
+BRIDGES = 4  # listeners who play one rock track together with one ambient track
+
+
+def bridged(world, weights: ScoringWeights, without: str | None = None):
+    """The world plus ``BRIDGES`` listeners who each play the first rock and the last ambient
+    track (nothing else links them); ``without`` leaves one of them out of the fit. Returns a
+    recommender under ``weights`` and the two tracks' ids."""
+    rock, ambient = world.by_genre["rock"][0], world.by_genre["ambient"][-1]
+    ids = world.tracks["track_id"]
+    rows = [
+        (f"user:bridge{n}", ids[position], "play", NOW)
+        for n in range(BRIDGES)
+        for position in (rock, ambient)
+        if f"user:bridge{n}" != without
+    ]
+    events = pd.concat([world.events, pd.DataFrame(rows, columns=world.events.columns)])
+    listeners = ListenerModel(n_clusters=4, n_neighbours=10).fit(
+        events, ids, world.bundle.features, artist_ids=world.tracks["artist_id"]
+    )
+    bundle = replace(world.bundle, listeners=listeners)
+    return Recommender.from_bundle(bundle, weights=weights), ids[rock], ids[ambient]
+
+
+# Without "listeners like you", only the item-item term knows the bridge.
+ITEM_ONLY = ScoringWeights(collaborative=0.0, collaborative_artist=0.0, listening_cooccurrence=3.0)
+
+
+def test_a_track_others_played_with_yours_is_recommended_and_explained(world):
+    recommender, rock, ambient = bridged(world, ITEM_ONLY)
+    history = [HistoryEvent(rock, InteractionKind.LIKE, NOW)]
+    recs = recommender.recommend(history, k=10, now=NOW)
+    found = next(r for r in recs if r.track_id == ambient)
+    assert "listening_cooccurrence" in found.sources
+    name = world.tracks.set_index("track_id").loc[rock, "name"]
+    assert any(reason.startswith(f"Listeners who played {name} by") for reason in found.reasons)
+    # The same world without the term: an ambient track is far from a rock history.
+    off, _, _ = bridged(world, replace(ITEM_ONLY, listening_cooccurrence=0.0))
+    assert ambient not in {r.track_id for r in off.recommend(history, k=10, now=NOW)}
+
+
+def test_a_skip_pushes_what_others_played_with_it(world):
+    recommender, rock, _ = bridged(world, ITEM_ONLY)
+    at = world.by_genre["ambient"][-1]
+    liked = recommender.relevance(TrackWeights.from_positive(world.by_genre["rock"][:1]))
+    skip = [HistoryEvent(rock, InteractionKind.SKIP, NOW)]
+    skipped = recommender.relevance(recommender.listeners.history_weights(skip))
+    assert skipped[at] < liked[at]
+
+
+def test_the_excluded_listener_does_not_link_its_own_tracks(world):
+    recommender, _, _ = bridged(world, ITEM_ONLY)
+    refitted, _, _ = bridged(world, ITEM_ONLY, without="user:bridge0")
+    history = TrackWeights.from_positive(world.by_genre["rock"][:1])
+    excluded = recommender.relevance(history, exclude_listener="user:bridge0")
+    np.testing.assert_allclose(excluded, refitted.relevance(history), rtol=1e-5, atol=1e-6)
+    assert not np.allclose(excluded, recommender.relevance(history), rtol=1e-5, atol=1e-6)
+
+
+def test_bans_filter_what_co_listening_pulls(world):
+    recommender, rock, ambient = bridged(world, ITEM_ONLY)
+    history = [HistoryEvent(rock, InteractionKind.LIKE, NOW)]
+    assert ambient in {r.track_id for r in recommender.recommend(history, k=10, now=NOW)}
+    banned = [*history, HistoryEvent(ambient, InteractionKind.BAN, NOW)]
+    assert ambient not in {r.track_id for r in recommender.recommend(banned, k=N_TRACKS, now=NOW)}
+    artist = Exclusions(artist_ids=frozenset({artist_of(world, ambient)}))
+    for recs in (
+        recommender.recommend(history, k=N_TRACKS, now=NOW, exclusions=artist),
+        recommender.similar_tracks(rock, k=N_TRACKS, exclusions=artist),
+        recommender.continue_playlist([rock], k=N_TRACKS, exclusions=artist),
+    ):
+        assert ambient not in {r.track_id for r in recs}
