@@ -271,9 +271,9 @@ class MixmapRanker:
     """Mixmap's trained model and hybrid recommender behind the ranker interface.
 
     ``score`` is ``Recommender.relevance`` for the query (the evaluated listener is kept out of
-    its own "listeners like you"); with ``rerank`` the first ``RERANK_DEPTH`` places are what
-    ``continue_playlist``/``recommend`` would show (MMR diversity, at most two per artist), the
-    rest follow by relevance.
+    its own "listeners like you" and of the listening co-occurrence); with ``rerank`` the first
+    ``RERANK_DEPTH`` places are what ``continue_playlist``/``recommend`` would show (MMR
+    diversity, at most two per artist), the rest follow by relevance.
     """
 
     name = "Mixmap"
@@ -465,6 +465,16 @@ MIXMAP_GRID: tuple[dict[str, float], ...] = (
     {"collaborative": 2.0, "collaborative_artist": 1.0},
     {"collaborative": 3.0, "collaborative_artist": 2.0},
     {"collaborative": 2.0, "collaborative_artist": 1.0, "cooccurrence": 0.0},
+    # The listening co-occurrence term (item-item over every training listener) is on at its
+    # default in all of the above; these switch it off for the earlier winners of each protocol
+    # (so they stay reachable exactly) or weigh it up, alone and with the collaborative terms.
+    {"artist": 3.0, "listening_cooccurrence": 0.0},
+    {"collaborative": 3.0, "collaborative_artist": 2.0, "listening_cooccurrence": 0.0},
+    {"artist": 3.0, "listening_cooccurrence": 2.0},
+    {"listening_cooccurrence": 2.0},
+    {"listening_cooccurrence": 4.0},
+    {"collaborative": 2.0, "collaborative_artist": 1.0, "listening_cooccurrence": 2.0},
+    {"collaborative": 3.0, "collaborative_artist": 2.0, "listening_cooccurrence": 4.0},
 )
 # The shown list (MMR, artist cap) is tried for the winner with these caps.
 RERANK_CAPS: tuple[int, ...] = (2, 5)

@@ -1,8 +1,11 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from ml.baselines import FeatureCentroidBaseline, PopularityBaseline, RandomBaseline
 from ml.evaluation import (
+    MIXMAP_GRID,
     Candidate,
     MixmapRanker,
     assemble_mixmap,
@@ -17,6 +20,7 @@ from ml.evaluation import (
     verdict,
 )
 from ml.protocols import Query, lastfm_artists, playlist_continuation
+from ml.recommender import ScoringWeights
 from tests.unit.ml.synthetic_listening import synthetic_frames, synthetic_hetrec
 
 
@@ -151,3 +155,10 @@ def test_a_whole_run_on_lastfm_reports_every_model_with_a_verdict(frames):
     assert table.count("\n") == 2 + len(run.reports) - 1
     sentences = verdict(run)
     assert len(sentences) == 4 and all("Mixmap" in s for s in sentences)
+
+
+def test_the_mixmap_grid_names_real_weights_and_tries_listening_co_occurrence_on_and_off():
+    # replace() raises on a misspelt field, which would otherwise only surface mid-run.
+    weights = [replace(ScoringWeights(), **entry) for entry in MIXMAP_GRID]
+    tried = {w.listening_cooccurrence for w in weights}
+    assert 0.0 in tried and len(tried) >= 3
