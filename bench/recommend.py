@@ -166,8 +166,7 @@ def synthetic_listeners(
                     "listener": listener,
                     "track_id": catalogue["track_id"].to_numpy()[picks],
                     "kind": rng.choice(kinds, n, p=[0.65, 0.13, 0.04, 0.17, 0.01]),
-                    "at": pd.Timestamp(NOW)
-                    - pd.to_timedelta(rng.uniform(0, 120, n), unit="D"),
+                    "at": pd.Timestamp(NOW) - pd.to_timedelta(rng.uniform(0, 120, n), unit="D"),
                 }
             )
         )
@@ -265,12 +264,19 @@ def histories(world: World, n_users: int) -> list[tuple[int, list[HistoryEvent]]
 
 
 def measure(world: World, n_users: int, seed: int) -> dict[str, float]:
-    print(f"[{world.name}] {len(world.catalogue):,} tracks, {world.events['listener'].nunique():,}"
-          f" listeners, {len(world.events):,} events, "
-          f"{world.playlist_items['playlist'].nunique():,} playlists", flush=True)
+    print(
+        f"[{world.name}] {len(world.catalogue):,} tracks, {world.events['listener'].nunique():,}"
+        f" listeners, {len(world.events):,} events, "
+        f"{world.playlist_items['playlist'].nunique():,} playlists",
+        flush=True,
+    )
     bundle, timings = build_bundle(world, seed)
-    print(f"[{world.name}] built in " + ", ".join(f"{k}={v:.1f}" for k, v in timings.items())
-          + f"; features {bundle.features.shape[0]:,} x {bundle.features.shape[1]}", flush=True)
+    print(
+        f"[{world.name}] built in "
+        + ", ".join(f"{k}={v:.1f}" for k, v in timings.items())
+        + f"; features {bundle.features.shape[0]:,} x {bundle.features.shape[1]}",
+        flush=True,
+    )
     recommender = Recommender.from_bundle(bundle)
     users = histories(world, n_users)
     lengths = np.array([len(h) for _, h in users])
@@ -306,11 +312,16 @@ def measure(world: World, n_users: int, seed: int) -> dict[str, float]:
         "floor_p99_ms": ms(floor, 99),
     }
     result["ratio"] = result["p99_ms"] / result["floor_p99_ms"]
-    print(f"[{world.name}] {len(users)} users, history length median {np.median(lengths):.0f} "
-          f"(max {lengths.max()}), {reasons / len(users) / K:.1f} reasons per recommendation")
-    print(f"[{world.name}] recommend p50={result['p50_ms']:.2f} ms p99={result['p99_ms']:.2f} ms;"
-          f" numpy floor p50={result['floor_p50_ms']:.2f} ms p99={result['floor_p99_ms']:.2f} ms;"
-          f" ratio p99/floor p99={result['ratio']:.2f}", flush=True)
+    print(
+        f"[{world.name}] {len(users)} users, history length median {np.median(lengths):.0f} "
+        f"(max {lengths.max()}), {reasons / len(users) / K:.1f} reasons per recommendation"
+    )
+    print(
+        f"[{world.name}] recommend p50={result['p50_ms']:.2f} ms p99={result['p99_ms']:.2f} ms;"
+        f" numpy floor p50={result['floor_p50_ms']:.2f} ms p99={result['floor_p99_ms']:.2f} ms;"
+        f" ratio p99/floor p99={result['ratio']:.2f}",
+        flush=True,
+    )
     return result
 
 
@@ -319,8 +330,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--tracks", type=int, default=114_000)
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--listeners", type=int, default=1000,
-                        help="generated listeners the listener model learns from (incl. --users)")
+    parser.add_argument(
+        "--listeners",
+        type=int,
+        default=1000,
+        help="generated listeners the listener model learns from (incl. --users)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--skip-real", action="store_true", help="only the generated catalogue")
     args = parser.parse_args(argv)
@@ -333,8 +348,13 @@ def main(argv: list[str] | None = None) -> None:
         else:
             measure(real, args.users, args.seed)
     generated = measure(demo_world(args.tracks, n_listeners, args.seed), args.users, args.seed)
-    print(" ".join(f"{name}={value:.2f}" for name, value in generated.items()
-                   if name in ("p50_ms", "p99_ms", "floor_p99_ms", "ratio")))
+    print(
+        " ".join(
+            f"{name}={value:.2f}"
+            for name, value in generated.items()
+            if name in ("p50_ms", "p99_ms", "floor_p99_ms", "ratio")
+        )
+    )
 
 
 if __name__ == "__main__":

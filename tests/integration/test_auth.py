@@ -223,9 +223,22 @@ def _add_feedback_rows(user_id: int) -> None:
         session.add(artist)
         session.flush()
         track = Track(
-            id="t1", name="Song", artist_id=artist.id, artist_names="Band", duration_ms=1000,
-            danceability=0.5, energy=0.5, key=1, loudness=-5, mode=1, speechiness=0.1,
-            acousticness=0.1, instrumentalness=0, liveness=0.1, valence=0.5, tempo=120,
+            id="t1",
+            name="Song",
+            artist_id=artist.id,
+            artist_names="Band",
+            duration_ms=1000,
+            danceability=0.5,
+            energy=0.5,
+            key=1,
+            loudness=-5,
+            mode=1,
+            speechiness=0.1,
+            acousticness=0.1,
+            instrumentalness=0,
+            liveness=0.1,
+            valence=0.5,
+            tempo=120,
             source="demo",
         )
         session.add(track)
