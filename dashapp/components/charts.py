@@ -91,7 +91,7 @@ def feature_profile(frame: pd.DataFrame) -> go.Figure:
     )
 
 
-def hour_weekday(grid: pd.DataFrame) -> go.Figure:
+def hour_weekday(grid: pd.DataFrame, zone: str = "UTC") -> go.Figure:
     figure = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(),
@@ -103,7 +103,7 @@ def hour_weekday(grid: pd.DataFrame) -> go.Figure:
     )
     return _layout(
         figure,
-        "When you listen (hour \u00d7 weekday, UTC)",
+        f"When you listen (hour \u00d7 weekday, {zone})",
         xaxis_title="hour",
         yaxis={"autorange": "reversed"},
     )

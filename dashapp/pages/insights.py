@@ -7,7 +7,7 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, clientside_callback, dcc, html
 from flask_login import current_user
 
 from dashapp.components import charts
@@ -27,6 +27,7 @@ def layout(**_query: Any) -> html.Div:
         [
             html.H1("Your listening", className="h4"),
             html.P(id="insights-summary", className="text-secondary"),
+            dcc.Store(id="insights-time-zone"),
             dcc.Loading(html.Div(id="insights-charts"), delay_show=200),
         ],
         id="insights",
@@ -94,7 +95,7 @@ def build_charts(data: insights.Insights) -> list[dbc.Col]:
         ),
         chart_card(
             "chart-hours",
-            charts.hour_weekday(data.hour_weekday) if has_history else None,
+            charts.hour_weekday(data.hour_weekday, data.time_zone) if has_history else None,
             "When you listen",
             NEEDS_HISTORY,
         ),
@@ -116,11 +117,19 @@ def summary_text(data: insights.Insights) -> str:
     return f"{data.listens} listens so far; mostly {top}."
 
 
+# The browser knows the listener's time zone; the server only ever sees its name.
+clientside_callback(
+    "function(_) { return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'; }",
+    Output("insights-time-zone", "data"),
+    Input("insights", "id"),
+)
+
+
 @callback(
     Output("insights-charts", "children"),
     Output("insights-summary", "children"),
-    Input("insights", "id"),
+    Input("insights-time-zone", "data"),
 )
-def show_insights(_page: str) -> tuple[Any, str]:
-    data = insights.for_user(int(current_user.id))
+def show_insights(zone_name: str | None) -> tuple[Any, str]:
+    data = insights.for_user(int(current_user.id), zone_name)
     return dbc.Row(build_charts(data)), summary_text(data)

@@ -1,14 +1,16 @@
 """A listener's patterns: what they played, by genre, artist, cluster and mood, and when.
 
 "Listening" is plays, likes and favourites (skips and bans are verdicts, not listening). Times are
-bucketed by ISO week (weeks start on Monday) and, for the weekday heatmap, shown in UTC: we do
-not know the listener's time zone. Clusters and the map need the served model; every other figure
-comes from the database alone, so a user sees most of their insights before any model is trained.
+bucketed by ISO week (weeks start on Monday) and shown, like the hour-by-weekday heatmap, in the
+listener's time zone as their browser reports it (UTC when it names no zone we know). Clusters
+and the map need the served model; every other figure comes from the database alone, so a user
+sees most of their insights before any model is trained.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 import pandas as pd
@@ -43,20 +45,32 @@ class Insights:
     mood_points: pd.DataFrame  # valence, energy of each distinct track listened to
     catalogue_points: pd.DataFrame  # valence, energy of a catalogue sample
     feature_profile: pd.DataFrame  # feature, you, everyone
-    hour_weekday: pd.DataFrame  # 7 rows (Mon..Sun) x 24 columns (hours, UTC)
+    hour_weekday: pd.DataFrame  # 7 rows (Mon..Sun) x 24 columns (hours, in time_zone)
     map_you: pd.DataFrame | None = None  # x, y of listened tracks on the model's 2-D map
     map_catalogue: pd.DataFrame | None = None
     top_genres: list[tuple[str, float]] = field(default_factory=list)  # (label, share)
     top_clusters: list[tuple[str, float]] = field(default_factory=list)
     model_version: str | None = None
+    time_zone: str = "UTC"
 
     @property
     def is_empty(self) -> bool:
         return self.listens == 0
 
 
-def week_start(at: pd.Series) -> pd.Series:
-    day = at.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+def time_zone(name: str | None) -> str:
+    """``name`` when it is an IANA zone this machine knows, else "UTC"."""
+    if not name or not isinstance(name, str) or len(name) > 64:
+        return "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name
+
+
+def week_start(at: pd.Series, zone: str = "UTC") -> pd.Series:
+    day = at.dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
     return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
 
 
@@ -115,11 +129,11 @@ def mood_counts(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def hour_weekday(events: pd.DataFrame) -> pd.DataFrame:
+def hour_weekday(events: pd.DataFrame, zone: str = "UTC") -> pd.DataFrame:
     grid = pd.DataFrame(0, index=list(WEEKDAYS), columns=list(range(24)), dtype="int64")
     if events.empty:
         return grid
-    at = events["at"].dt.tz_convert("UTC")
+    at = events["at"].dt.tz_convert(zone)
     counts = pd.crosstab(at.dt.day_of_week, at.dt.hour)
     for weekday, row in counts.iterrows():
         for hour, value in row.items():
@@ -135,14 +149,20 @@ def feature_profile(events: pd.DataFrame, everyone: dict[str, float]) -> pd.Data
     )
 
 
-def for_user(user_id: int) -> Insights:
-    """Everything the Insights page draws for this user (plain frames; no figures here)."""
+def for_user(user_id: int, zone_name: str | None = None) -> Insights:
+    """Everything the Insights page draws for this user (plain frames; no figures here).
+
+    ``zone_name`` is the listener's IANA time zone for the weeks and the hour heatmap.
+    """
+    zone = time_zone(zone_name)
     with session_scope() as session:
         events = listeners.listening_events(session, user_id)
         genres_of = listeners.listened_track_genres(session, user_id) if len(events) else {}
         everyone = population.feature_means(session, PROFILE_FEATURES)
         sample = population.feature_sample(session, ("valence", "energy"), CATALOGUE_SAMPLE)
-    events["week"] = week_start(events["at"]) if len(events) else pd.Series(dtype="datetime64[ns]")
+    events["week"] = (
+        week_start(events["at"], zone) if len(events) else pd.Series(dtype="datetime64[ns]")
+    )
     genre_weeks, genre_labels, genre_weights = explode_genres(events, genres_of)
     distinct = events.drop_duplicates("track_id")
     insights = Insights(
@@ -154,8 +174,9 @@ def for_user(user_id: int) -> Insights:
         mood_points=distinct[["valence", "energy"]].reset_index(drop=True),
         catalogue_points=sample,
         feature_profile=feature_profile(events, everyone),
-        hour_weekday=hour_weekday(events),
+        hour_weekday=hour_weekday(events, zone),
         top_genres=shares(genre_labels, genre_weights),
+        time_zone=zone,
     )
     return _with_model_views(insights, events)
 

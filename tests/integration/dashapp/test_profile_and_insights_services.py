@@ -96,6 +96,11 @@ def test_insights_count_listening_by_week_genre_artist_mood_and_hour(fake_model,
     assert set(result.clusters_by_week["label"]) == {"Bright pop", "Heavy guitars"}
     assert len(result.map_you) == 3
     assert set(result.feature_profile["feature"]) >= {"energy", "valence"}
+    assert result.time_zone == "UTC"
+    # The same listening seen from Los Angeles: 09:30 UTC on Monday is 01:30 there.
+    pacific = insights.for_user(user_id, "America/Los_Angeles")
+    assert pacific.time_zone == "America/Los_Angeles"
+    assert pacific.hour_weekday.loc["Mon", 1] == 1 and pacific.hour_weekday.loc["Mon", 9] == 0
 
 
 def test_counts_by_week_folds_small_labels_into_other():

@@ -67,6 +67,24 @@ def test_hour_weekday_grid_counts_events_in_utc():
     assert int(grid.to_numpy().sum()) == 3
 
 
+def test_hour_weekday_and_weeks_follow_the_listeners_time_zone():
+    # Sunday 23:00 UTC is Monday 08:00 in Tokyo, and Monday 01:00 UTC is Sunday 20:00 in New York.
+    at = pd.Series(pd.to_datetime(["2026-11-08 23:00", "2026-11-09 01:00"], utc=True))
+    tokyo = insights.hour_weekday(pd.DataFrame({"at": at}), "Asia/Tokyo")
+    assert tokyo.loc["Mon", 8] == 1 and tokyo.loc["Mon", 10] == 1
+    new_york = insights.hour_weekday(pd.DataFrame({"at": at}), "America/New_York")
+    assert new_york.loc["Sun", 18] == 1 and new_york.loc["Sun", 20] == 1
+    assert list(insights.week_start(at, "Asia/Tokyo")) == [datetime(2026, 11, 9)] * 2
+    assert list(insights.week_start(at, "America/New_York")) == [datetime(2026, 11, 2)] * 2
+    assert "Asia/Tokyo" in charts.hour_weekday(tokyo, "Asia/Tokyo").layout.title.text
+
+
+def test_an_unknown_or_hostile_time_zone_name_falls_back_to_utc():
+    assert insights.time_zone("Europe/Paris") == "Europe/Paris"
+    for name in (None, "", "Mars/Olympus", "../../etc/passwd", "x" * 200, 42):
+        assert insights.time_zone(name) == "UTC"
+
+
 def test_a_track_in_two_genres_gives_each_half_a_listen():
     events = pd.DataFrame({"track_id": ["t1", "t2"], "week": [datetime(2026, 1, 5)] * 2})
     _, genres, weights = insights.explode_genres(events, {"t1": ("pop", "rock")})
