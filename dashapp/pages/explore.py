@@ -163,7 +163,10 @@ def layout(**_query: Any) -> html.Div:
                     ),
                     dbc.Col(
                         [
-                            html.Div(details_placeholder(), id="explore-details"),
+                            dcc.Loading(
+                                html.Div(details_placeholder(), id="explore-details"),
+                                delay_show=200,
+                            ),
                             track_actions(),
                             html.Div(id="explore-feedback"),
                             staging,

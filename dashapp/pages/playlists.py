@@ -151,7 +151,8 @@ def generator_form(genres: list[str]) -> dbc.Card:
                 ),
                 dbc.Input(id="gen-name", placeholder="Name (optional)", className="mb-2"),
                 dbc.Button("Generate", id="gen-go", color="primary", className="w-100"),
-                html.Div(id="gen-message", className="mt-2"),
+                # Generating at catalogue scale can take a moment: show it is under way.
+                dcc.Loading(html.Div(id="gen-message", className="mt-2"), delay_show=200),
             ]
         ),
         className="mb-3",
@@ -217,7 +218,7 @@ def layout(playlist: str | None = None, **_query: Any) -> html.Div:
                                 outline=True,
                                 className="mb-2",
                             ),
-                            html.Div(id="pl-save-message"),
+                            dcc.Loading(html.Div(id="pl-save-message"), delay_show=200),
                             playlist_list(mine, selected),
                             generator_form(playlists.genre_slugs()),
                             html.H5("Curated"),

@@ -150,3 +150,35 @@ def test_a_wrong_password_stays_on_the_login_page(mixmap):
     duo.find_element("#login-submit").click()
     duo.wait_for_contains_text("#form-error", "Email or password is wrong.", timeout=WAIT)
     assert duo.driver.current_url.startswith(duo.url)
+
+
+PHONE = (390, 844)  # a common phone in portrait, CSS pixels
+OVERFLOW = "return document.documentElement.scrollWidth - window.innerWidth"
+
+
+def test_phone_width_pages_fit_the_screen_and_keep_their_actions(mixmap):
+    """Responsive from phone to desktop: nothing scrolls sideways, the actions stay reachable."""
+    duo = mixmap
+    duo.driver.set_window_size(*PHONE)
+    register(duo, new_email())
+    duo.wait_for_element("#pref-genres label", timeout=WAIT).click()
+    save = duo.find_element("#welcome-save")
+    # On a phone the form is taller than the screen: scroll to the button as a thumb would
+    # (at once: Bootstrap's smooth scrolling would still be moving when the click lands).
+    duo.driver.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", save
+    )
+    save.click()
+    duo.wait_for_element(".track-card", timeout=WAIT)
+
+    width = duo.driver.execute_script("return window.innerWidth")
+    assert width <= PHONE[0]
+    assert duo.driver.execute_script(OVERFLOW) <= 0, "Home scrolls sideways on a phone"
+    like = duo.driver.find_element(By.CSS_SELECTOR, ".track-card .feedback-like")
+    assert like.is_displayed() and like.rect["x"] + like.rect["width"] <= width
+    assert duo.find_element("#nav-explore").is_displayed()
+
+    for page, ready in (("insights", "#insights-charts"), ("playlists", "#playlists-page")):
+        duo.driver.get(f"{duo.url}/{page}")
+        duo.wait_for_element(ready, timeout=WAIT)
+        assert duo.driver.execute_script(OVERFLOW) <= 0, f"/{page} scrolls sideways on a phone"
