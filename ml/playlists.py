@@ -46,9 +46,9 @@ ORDERS: tuple[str, ...] = ("relevance", "flow")
 MAX_TRACKS = 500
 MAX_MINUTES = 24 * 60
 # A minutes target is met when the total is within this much of it (about a third of a song).
-# Whole songs cannot always land that close: a track that brings the total closer to the target
-# is taken even past the tolerance, so the result is off by at most this or half the shortest
-# track still available, whichever is larger.
+# Whole songs cannot always land that close: then the track that brings the total closest to the
+# target is taken even past the tolerance (when it is closer than without it), so the result is
+# off by at most this or half the shortest track still available, whichever is larger.
 MINUTES_TOLERANCE_MS = 60_000
 # Artist radio mixes the artist's own tracks in at one position in this many.
 ARTIST_RADIO_EVERY = 4
@@ -387,6 +387,26 @@ class _Builder:
                 return
             self.offer(int(row), **kwargs)
 
+    def offer_closest(self, rows: Sequence[int] | np.ndarray) -> None:
+        """Last resort for a minutes target no remaining track fits within the tolerance: add the
+        track landing nearest the target, while that is nearer than stopping (artist cap off).
+
+        The first track that merely improves on stopping could overshoot by far more than a
+        shorter one later in ``rows``."""
+        if self.length.tracks is not None:
+            return
+        c = self.catalogue
+        rows = np.asarray(rows, dtype=np.int64)
+        while not self.done and len(rows):
+            usable = rows[c.allowed[rows] & ~np.isin(c.songs[rows], list(self._songs))]
+            if len(usable) == 0:
+                return
+            miss = np.abs(self.length.target_ms - self.total_ms - c.durations[usable])
+            best = int(usable[int(np.argmin(miss))])  # first of equals: ``rows`` order decides
+            if not self.offer(best, ignore_artist_cap=True, closer=True):
+                return
+            rows = usable
+
 
 def estimated_tracks(length: Length, catalogue: _Catalogue) -> int:
     if length.tracks is not None:
@@ -456,7 +476,7 @@ def _fill_from_pool(
         ranked = _familiarity_ranking(catalogue, pool, spec.adventurousness, spec.seed)
     builder.offer_all(ranked)
     builder.offer_all(ranked, ignore_artist_cap=True)
-    builder.offer_all(ranked, ignore_artist_cap=True, closer=True)
+    builder.offer_closest(ranked)
 
 
 def _seeded(
@@ -649,7 +669,7 @@ def _run(
         ranked = _familiarity_ranking(catalogue, pool, spec.adventurousness, spec.seed)
         builder.offer_all(ranked)
         builder.offer_all(ranked, ignore_artist_cap=True)
-        builder.offer_all(ranked, ignore_artist_cap=True, closer=True)
+        builder.offer_closest(ranked)
     return builder.rows
 
 
