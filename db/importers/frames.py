@@ -112,7 +112,8 @@ def catalogue_frame(frames: CatalogueFrames) -> pd.DataFrame:
             **{feature: tracks[feature].astype("float64") for feature in AUDIO_FEATURES},
         }
     )
-    frame["genre"] = frame["track_id"].map(main_genre).fillna("unknown").astype(str)
+    # object first: with no genre rows at all the mapped column is all-NaN float64.
+    frame["genre"] = frame["track_id"].map(main_genre).astype(object).fillna("unknown").astype(str)
     frame["genres"] = _tuples_for(frame["track_id"], top_genres)
     frame["subgenres"] = _tuples_for(frame["track_id"], subgenres)
     frame["source"] = frames.source
