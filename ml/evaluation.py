@@ -475,6 +475,27 @@ MIXMAP_GRID: tuple[dict[str, float], ...] = (
     {"listening_cooccurrence": 4.0},
     {"collaborative": 2.0, "collaborative_artist": 1.0, "listening_cooccurrence": 2.0},
     {"collaborative": 3.0, "collaborative_artist": 2.0, "listening_cooccurrence": 4.0},
+    # The locality exponent on that term's item cosines: above 1 strong links count more than
+    # many weak ones; below 1 the reverse.
+    {"listening_cooccurrence": 4.0, "listening_locality": 2.0},
+    {
+        "collaborative": 3.0,
+        "collaborative_artist": 2.0,
+        "listening_cooccurrence": 4.0,
+        "listening_locality": 0.5,
+    },
+    {
+        "collaborative": 3.0,
+        "collaborative_artist": 2.0,
+        "listening_cooccurrence": 4.0,
+        "listening_locality": 2.0,
+    },
+    {
+        "collaborative": 3.0,
+        "collaborative_artist": 2.0,
+        "listening_cooccurrence": 4.0,
+        "listening_locality": 3.0,
+    },
 )
 # The shown list (MMR, artist cap) is tried for the winner with these caps.
 RERANK_CAPS: tuple[int, ...] = (2, 5)

@@ -113,6 +113,8 @@ class ScoringWeights:
     cooccurrence: float = 0.6
     # Same kind of evidence as ``cooccurrence``, from everyone's listening: the same default.
     listening_cooccurrence: float = 0.6
+    # Exponent on each item-item cosine of that term (1: plain cosine; >1 favours strong links).
+    listening_locality: float = 1.0
     popularity: float = 0.15
     preference: float = 0.5
     cold_start_preference: float = 1.0
@@ -386,7 +388,9 @@ class Recommender:
                 terms["cooccurrence"] = w.cooccurrence * together / peak
 
         if self.listeners is not None and w.listening_cooccurrence and not weights.is_empty:
-            co_listened = self.listeners.listening_cooccurrence(weights, exclude_listener)
+            co_listened = self.listeners.listening_cooccurrence(
+                weights, exclude_listener, locality=w.listening_locality
+            )
             peak = np.abs(co_listened).max()
             if peak > 0:
                 terms["listening_cooccurrence"] = w.listening_cooccurrence * co_listened / peak

@@ -214,6 +214,38 @@ def test_listening_cooccurrence_is_the_history_weighted_item_cosine():
     assert scores[TRACKS.index("e")] == 0 and scores[TRACKS.index("f")] == 0
 
 
+def test_locality_raises_each_item_cosine_to_its_power():
+    model = co_listening_model(CO_LISTENING)
+    weights = TrackWeights.from_positive(np.array([0, 3]), np.array([2.0, 1.0]))  # a, d
+    for q in (2.0, 3.0, 0.5):
+        expected = weights.positive_weights @ item_cosine(CO_LISTENING)[[0, 3]] ** q
+        np.testing.assert_allclose(
+            model.listening_cooccurrence(weights, locality=q), expected, rtol=1e-5, atol=1e-7
+        )
+    # Just off 1 the block path agrees with the two-product path that q = 1 takes.
+    np.testing.assert_allclose(
+        model.listening_cooccurrence(weights, locality=1.000001),
+        model.listening_cooccurrence(weights),
+        rtol=1e-4,
+        atol=1e-6,
+    )
+
+
+def test_locality_keeps_skips_pushing_and_the_excluded_listener_out():
+    model = co_listening_model(CO_LISTENING)
+    skipped = model.history_weights([HistoryEvent("a", InteractionKind.SKIP, NOW)])
+    pushed = model.listening_cooccurrence(skipped, locality=2.0)
+    assert pushed[TRACKS.index("b")] < 0 and pushed[TRACKS.index("e")] == 0
+    without_u2 = {k: v for k, v in CO_LISTENING.items() if k != "user:u2"}
+    weights = TrackWeights.from_positive(np.array([0]))  # a
+    np.testing.assert_allclose(
+        model.listening_cooccurrence(weights, exclude_listener="user:u2", locality=2.0),
+        co_listening_model(without_u2).listening_cooccurrence(weights, locality=2.0),
+        rtol=1e-5,
+        atol=1e-7,
+    )
+
+
 def test_a_skipped_track_pushes_what_was_played_with_it():
     model = co_listening_model(CO_LISTENING)
     skipped = model.history_weights([HistoryEvent("a", InteractionKind.SKIP, NOW)])
