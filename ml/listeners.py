@@ -169,6 +169,7 @@ class ListenerModel(BaseEstimator):
         self.matrix_csc_ = self.matrix_.tocsc()
         self.row_norms_ = _row_norms(self.matrix_)
         self.track_listener_counts_ = np.diff(self.matrix_csc_.indptr).astype(np.float32)
+        self.__dict__.pop("_cosine_scale_cache", None)
 
         to_artist = sparse.csr_matrix(
             (np.ones(n_tracks, np.float32), (np.arange(n_tracks), self.artist_codes_)),
@@ -390,6 +391,8 @@ class ListenerModel(BaseEstimator):
         scale = self._cosine_scale(excluded)
         played = self._played_by(positions, excluded)
         if locality != 1.0:
+            # The power needs each pair's similarity; q = 1 keeps the two-product form, which
+            # never builds the history x track block and is several times cheaper.
             return self._local_cooccurrence(positions, signed, played, scale, locality)
         through = played @ (signed * scale[positions]).astype(np.float64)
         rows = np.flatnonzero(through)
@@ -460,12 +463,18 @@ class ListenerModel(BaseEstimator):
         return columns
 
     def _cosine_scale(self, excluded: int) -> np.ndarray:
-        """1 / sqrt(listener count) per track, the excluded listener not counted."""
+        """1 / sqrt(listener count) per track, the excluded listener not counted.
+
+        Without an exclusion (every web request) the array is computed once per model."""
+        if excluded < 0:
+            cached = self.__dict__.get("_cosine_scale_cache")
+            if cached is None:
+                cached = 1.0 / np.sqrt(np.maximum(self.track_listener_counts_, 1.0))
+                self.__dict__["_cosine_scale_cache"] = cached.astype(np.float64)
+            return self.__dict__["_cosine_scale_cache"]
         counts = self.track_listener_counts_.astype(np.float64)
-        if excluded >= 0:
-            counts = counts.copy()
-            start, end = self.matrix_.indptr[excluded], self.matrix_.indptr[excluded + 1]
-            counts[self.matrix_.indices[start:end]] -= 1.0
+        start, end = self.matrix_.indptr[excluded], self.matrix_.indptr[excluded + 1]
+        counts[self.matrix_.indices[start:end]] -= 1.0
         return 1.0 / np.sqrt(np.maximum(counts, 1.0))
 
     def _damping(self) -> tuple[np.ndarray, np.ndarray]:

@@ -268,21 +268,22 @@ def _select_in(
     """Raw rows of ``columns`` whose ``key`` is in ``keys``, as the driver returns them."""
     keys = list(keys)
     names = _names(connection, [column.name for column in columns])
+    select_from = f"SELECT {names} FROM {key.table.name} WHERE {key.name}"
+    postgres = connection.dialect.name == "postgresql"
+    # One array parameter on PostgreSQL: psycopg parses a query with thousands of %s slowly.
+    # "IN (SELECT unnest(...))", not "= ANY(...)": psycopg prepares a statement run five times,
+    # and PostgreSQL's generic plan for "= ANY($1)" scans the 5,000-key array linearly for every
+    # row (a no-op re-import of 114k rows took 100 s on the tracks look-up); the semi-join form
+    # hashes the keys in any plan.
+    by_array = f"{select_from} IN (SELECT unnest(%s::{_sql_type(connection, key)}[]))"
     mark = _placeholder(connection)
     found: list[tuple] = []
     cursor = _cursor(connection)
     try:
         for start in range(0, len(keys), IN_LIST_SIZE):
             chunk = keys[start : start + IN_LIST_SIZE]
-            select_from = f"SELECT {names} FROM {key.table.name} WHERE {key.name}"
-            if connection.dialect.name == "postgresql":
-                # One array parameter: psycopg parses a query with thousands of %s slowly.
-                # "IN (SELECT unnest(...))", not "= ANY(...)": psycopg prepares a statement run
-                # five times, and PostgreSQL's generic plan for "= ANY($1)" scans the 5,000-key
-                # array linearly for every row (a no-op re-import of 114k rows took 100 s on
-                # the tracks look-up); the semi-join form hashes the keys in any plan.
-                array = f"%s::{_sql_type(connection, key)}[]"
-                cursor.execute(f"{select_from} IN (SELECT unnest({array}))", (chunk,), binary=True)
+            if postgres:
+                cursor.execute(by_array, (chunk,), binary=True)
             else:
                 cursor.execute(f"{select_from} IN ({', '.join([mark] * len(chunk))})", chunk)
             found.extend(tuple(row) for row in cursor.fetchall())
