@@ -112,7 +112,8 @@ class Track(Base):
     __tablename__ = "tracks"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # Spotify's base-62 id
-    name: Mapped[str] = mapped_column(String(500))
+    name: Mapped[str] = mapped_column(String(1000))  # real titles reach 511 characters
+    # The primary (first credited) artist; every credited artist is in ``track_artists``.
     artist_id: Mapped[int] = mapped_column(ForeignKey("artists.id"), index=True)
     artist_names: Mapped[str] = mapped_column(String(1000))  # every credited artist, for display
     album_id: Mapped[str | None] = mapped_column(String(64))
@@ -244,3 +245,16 @@ class ModelVersion(Base):
     interactions_until_id: Mapped[int] = mapped_column(Integer, default=0)
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class TrackArtist(Base):
+    """Every artist credited on a track, in credit order (position 0 is ``tracks.artist_id``)."""
+
+    __tablename__ = "track_artists"
+    __table_args__ = (UniqueConstraint("track_id", "artist_id"),)
+
+    track_id: Mapped[str] = mapped_column(
+        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(SmallInteger, primary_key=True)  # 0-based, dense
+    artist_id: Mapped[int] = mapped_column(ForeignKey("artists.id", ondelete="CASCADE"), index=True)

@@ -46,6 +46,9 @@ def catalog_group() -> None:
 def import_command(path: Path, skip_invalid: bool, report_path: Path | None) -> None:
     """Import a Spotify catalogue CSV (TidyTuesday spotify_songs or Kaggle Spotify Tracks).
 
+    PATH may be the CSV itself, a gzip-compressed CSV (.csv.gz) or a zip holding one CSV (as
+    Kaggle hands it out); archives are unpacked under size and compression-ratio limits.
+
     The schema is detected from the header. Every row is checked first; a file with any invalid
     row changes nothing unless --skip-invalid is given. Re-importing a file adds nothing.
     Exit code 2 means the file needs fixing; the message says what is wrong.
@@ -84,7 +87,8 @@ def _echo_result(path: Path, result: ImportResult) -> None:
         f"{summary.tracks_inserted} new, {summary.tracks_updated} updated; "
         f"{summary.artists_inserted} new artists, {summary.genres_inserted} new genres, "
         f"{summary.track_genres_inserted} new track genres, "
-        f"{summary.playlists_inserted} new playlists, {summary.items_inserted} playlist items"
+        f"{summary.playlists_inserted} new playlists, {summary.items_inserted} playlist items, "
+        f"{summary.track_artists_inserted} artist credits"
     )
     report = result.report
     if report.problems:

@@ -31,7 +31,10 @@ TRAINING_MODULE = "dashapp.services.training"
     "--catalog",
     "catalog_path",
     type=click.Path(path_type=Path),
-    help="Import this catalogue CSV into an empty catalogue instead of generating demo data.",
+    help=(
+        "Import this catalogue (.csv, .csv.gz or a zip of one CSV) into an empty catalogue "
+        "instead of generating demo data; unusable rows are reported and skipped."
+    ),
 )
 @with_appcontext
 def setup_command(catalog_path: Path | None) -> None:
@@ -66,7 +69,9 @@ def _ensure_catalogue(catalog_path: Path | None) -> None:
         )
     click.echo(f"Catalogue is empty: importing {catalog_path}.")
     # The import command owns the file checks, progress bars and the exit code 2 for bad files.
-    click.get_current_context().invoke(import_command, path=catalog_path)
+    # Setup imports what it can: rows that cannot be used (a track of 0 ms) are listed and
+    # skipped with a summary, where `catalog import` refuses the file unless --skip-invalid.
+    click.get_current_context().invoke(import_command, path=catalog_path, skip_invalid=True)
 
 
 def _ensure_model(model_dir: Path) -> None:

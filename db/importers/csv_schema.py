@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from db.importers.frames import (
+    CREDITED_ARTISTS,
     PLAYLIST_COLUMNS,
     PLAYLIST_ITEM_COLUMNS,
     TRACK_COLUMNS,
@@ -32,9 +33,11 @@ class CsvSchema:
 def valid_tracks(checker: RowChecker, columns: dict[str, pd.Series]) -> pd.DataFrame:
     """One row per track from the rows still valid after the conflicting-duplicate check.
 
-    ``columns`` holds every ``TRACK_COLUMNS`` entry as a per-row series.
+    ``columns`` holds every ``TRACK_COLUMNS`` entry as a per-row series, and may hold
+    ``CREDITED_ARTISTS``.
     """
-    rows = pd.DataFrame({name: columns[name] for name in TRACK_COLUMNS})
+    names = [*TRACK_COLUMNS, *([CREDITED_ARTISTS] if CREDITED_ARTISTS in columns else [])]
+    rows = pd.DataFrame({name: columns[name] for name in names})
     checker.conflicting_duplicates(
         rows["track_id"], {name: rows[name] for name in CONSISTENT_TRACK_COLUMNS}
     )

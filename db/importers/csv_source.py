@@ -20,14 +20,23 @@ from pathlib import Path
 
 import numpy as np
 
+from db.importers.catalogue_file import (
+    DEFAULT_LIMITS,
+    ArchiveLimits,
+    CatalogueFileError,
+    read_catalogue_bytes,
+)
 from db.importers.report import RowProblem
+
+__all__ = ["CatalogueFileError", "RawTable", "read_table"]
 
 # Rows read between progress reports.
 PROGRESS_EVERY = 5_000
 # Leading bytes that name a file that is not text, with what to tell the user.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"PK\x03\x04", "is a ZIP archive (an .xlsx workbook is one too), not a CSV file"),
-    (b"\x1f\x8b", "is gzip-compressed, not a CSV file; decompress it first"),
+    # Only reached inside an archive (the outer file is unpacked by ``read_catalogue_bytes``).
+    (b"PK\x03\x04", "holds another ZIP archive, not a CSV file; unpack it first"),
+    (b"\x1f\x8b", "holds a gzip-compressed file, not a CSV file; unpack it first"),
     (b"%PDF", "is a PDF document, not a CSV file"),
     (b"SQLite format 3\x00", "is an SQLite database, not a CSV file"),
     (b"\xff\xfe\x00\x00", "is UTF-32 encoded; save it as UTF-8"),
@@ -37,10 +46,6 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 # pandas writes its unnamed index as "" or "Unnamed: 0"; the Kaggle file starts with one.
 _INDEX_COLUMN = re.compile(r"^(unnamed: ?\d+)?$")
-
-
-class CatalogueFileError(Exception):
-    """The file as a whole cannot be imported; the message says why, in the user's terms."""
 
 
 @dataclass
@@ -57,26 +62,24 @@ class RawTable:
         return len(self.lines)
 
 
-def read_table(path: Path | str, progress: Callable[[int], None] | None = None) -> RawTable:
-    """Read ``path``; ``progress(n)`` is called with bytes consumed, adding up to the file size."""
+def read_table(
+    path: Path | str,
+    progress: Callable[[int], None] | None = None,
+    limits: ArchiveLimits = DEFAULT_LIMITS,
+) -> RawTable:
+    """Read ``path`` (CSV, ``.csv.gz`` or a one-CSV zip, see ``catalogue_file``).
+
+    ``progress(n)`` is called with a share of the file's size on disk as rows are parsed; the
+    calls add up to that size whether or not the file was compressed.
+    """
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_catalogue_bytes(path, limits)
     text = _decode(path, data)
     if not text.strip():
         raise CatalogueFileError(f"{path.name} is empty")
-    header_line, header, rows, lines, problems = _parse(path, text, len(data), progress)
+    size = path.stat().st_size
+    header_line, header, rows, lines, problems = _parse(path, text, size, progress)
     return _table(path, header_line, header, rows, lines, problems)
-
-
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise CatalogueFileError(f"{path} does not exist")
-    if path.is_dir():
-        raise CatalogueFileError(f"{path} is a directory, not a CSV file")
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise CatalogueFileError(f"{path} cannot be read: {error.strerror}") from error
 
 
 def _decode(path: Path, data: bytes) -> str:

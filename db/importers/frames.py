@@ -32,6 +32,10 @@ TRACK_COLUMNS: tuple[str, ...] = (
     *AUDIO_FEATURES,
     "time_signature",  # Int64, nullable
 )
+# Optional tracks column: every credited artist's name, in credit order, as a list (the first is
+# ``primary_artist``). Sources that credit one artist per track leave it out; the writer then
+# links the primary artist alone.
+CREDITED_ARTISTS = "credited_artists"
 # One row per (track, genre, subgenre); subgenre may be None (Kaggle has one genre level).
 TRACK_GENRE_COLUMNS: tuple[str, ...] = ("track_id", "genre", "subgenre")
 # Source playlists that become curated catalogue playlists (empty for sources without them).

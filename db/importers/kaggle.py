@@ -11,16 +11,17 @@ from __future__ import annotations
 import pandas as pd
 
 from db.importers.csv_schema import CsvSchema, genre_rows, no_playlists, valid_tracks
-from db.importers.frames import CatalogueFrames
+from db.importers.frames import CREDITED_ARTISTS, CatalogueFrames
 from db.importers.validation import (
     POPULARITY_RANGE,
     TIME_SIGNATURE_RANGE,
+    TITLE_MAX_LENGTH,
     UNKNOWN_ARTIST,
     UNKNOWN_TITLE,
     RowChecker,
     audio_features,
 )
-from ml.schema import AUDIO_FEATURES
+from ml.schema import AUDIO_FEATURES, artist_name_key
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "track_id",
@@ -35,20 +36,32 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "track_genre",
 )
 OPTIONAL_COLUMNS: tuple[str, ...] = ("album_name", "time_signature")
+# artists.name holds this many characters; the Kaggle file's longest single name has 96.
+ARTIST_NAME_MAX_LENGTH = 300
+
+
+def _credited_names(text: str) -> list[str]:
+    """The ";"-separated names of ``text``, trimmed, first spelling of each name key kept."""
+    seen: dict[str, str] = {}
+    for part in text.split(";") if text else ():
+        name = " ".join(part.split())
+        if name:
+            seen.setdefault(artist_name_key(name), name)
+    return list(seen.values())
 
 
 def parse(checker: RowChecker) -> CatalogueFrames:
     index = checker.index
     track_id = checker.text("track_id", 64, required=True)
     credited = checker.text("artists", 1000, required=False)
-    names = credited.map(
-        lambda text: [n.strip() for n in text.split(";") if n.strip()] if text else []
-    )
+    # "A;B;C": every artist is credited, in order. The same name twice is credited once.
+    names = credited.map(_credited_names)
     primary = names.map(lambda n: n[0] if n else UNKNOWN_ARTIST)
+    longest = names.map(lambda n: max(map(len, n), default=0))
     checker.flag(
         "artists",
-        (primary.str.len() > 300).to_numpy(),
-        "names a first artist longer than 300 characters",
+        (longest > ARTIST_NAME_MAX_LENGTH).to_numpy(),
+        f"names an artist longer than {ARTIST_NAME_MAX_LENGTH} characters",
     )
     if checker.has("album_name"):
         album_name = checker.text("album_name", 500, required=False)
@@ -62,9 +75,10 @@ def parse(checker: RowChecker) -> CatalogueFrames:
         time_signature = pd.Series(pd.NA, index=index, dtype="Int64")
     columns = {
         "track_id": track_id,
-        "name": checker.text("track_name", 500, required=False, default=UNKNOWN_TITLE),
+        "name": checker.text("track_name", TITLE_MAX_LENGTH, required=False, default=UNKNOWN_TITLE),
         "primary_artist": primary,
         "artist_names": names.map(lambda n: ", ".join(n) if n else UNKNOWN_ARTIST),
+        CREDITED_ARTISTS: names.map(lambda n: n or [UNKNOWN_ARTIST]),
         "album_id": pd.Series(None, index=index, dtype=object),
         "album_name": album_name,
         "release_date": pd.Series(None, index=index, dtype=object),

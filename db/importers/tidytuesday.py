@@ -15,6 +15,7 @@ from db.importers.csv_schema import CsvSchema, genre_rows, valid_tracks
 from db.importers.frames import PLAYLIST_COLUMNS, PLAYLIST_ITEM_COLUMNS, CatalogueFrames
 from db.importers.validation import (
     POPULARITY_RANGE,
+    TITLE_MAX_LENGTH,
     UNKNOWN_ARTIST,
     UNKNOWN_TITLE,
     RowChecker,
@@ -58,7 +59,7 @@ def parse(checker: RowChecker) -> CatalogueFrames:
         release_year = pd.Series(pd.NA, index=checker.index, dtype="Int64")
     columns = {
         "track_id": track_id,
-        "name": checker.text("track_name", 500, required=False, default=UNKNOWN_TITLE),
+        "name": checker.text("track_name", TITLE_MAX_LENGTH, required=False, default=UNKNOWN_TITLE),
         "primary_artist": artist,
         "artist_names": artist,
         "album_id": optional_text("track_album_id", 64),

@@ -23,14 +23,15 @@ from sqlalchemy import Connection, Float, Table, cast, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from db.importers.frames import CatalogueFrames
-from db.models import Artist, Genre, Playlist, PlaylistItem, Track, TrackGenre
+from db.importers.frames import CREDITED_ARTISTS, CatalogueFrames
+from db.models import Artist, Genre, Playlist, PlaylistItem, Track, TrackArtist, TrackGenre
 from ml.schema import AUDIO_FEATURES, artist_name_key, genre_slug
 
 ARTISTS: Table = Artist.__table__  # type: ignore[assignment]
 GENRES: Table = Genre.__table__  # type: ignore[assignment]
 TRACKS: Table = Track.__table__  # type: ignore[assignment]
 TRACK_GENRES: Table = TrackGenre.__table__  # type: ignore[assignment]
+TRACK_ARTISTS: Table = TrackArtist.__table__  # type: ignore[assignment]
 PLAYLISTS: Table = Playlist.__table__  # type: ignore[assignment]
 PLAYLIST_ITEMS: Table = PlaylistItem.__table__  # type: ignore[assignment]
 
@@ -76,6 +77,7 @@ class WriteSummary:
     artists_inserted: int = 0
     artists_updated: int = 0  # existing artists whose mean popularity changed
     genres_inserted: int = 0  # top-level genres and subgenres
+    track_artists_inserted: int = 0  # credits written (a track whose credits changed is rewritten)
     track_genres_inserted: int = 0
     playlists_inserted: int = 0
     playlists_updated: int = 0
@@ -112,6 +114,7 @@ def write_catalogue(
     - artists by ``artist_name_key`` (the first spelling seen is kept),
     - genres by ``genre_slug``: a top-level row, and a ``genre/sub`` row whose parent is it,
     - tracks by id (changed fields are updated),
+    - every credited artist of each track, in order (``CREDITED_ARTISTS``, else the primary one),
     - track genres as a union (nothing is removed),
     - curated playlists (no owner) by external id; each imported playlist's items are replaced
       by the imported order when they differ,
@@ -132,6 +135,7 @@ def write_catalogue(
     tracks_inserted, tracks_updated = _write_tracks(
         connection, frames.tracks, artist_ids, frames.source, now, tick
     )
+    track_artists_inserted = _write_track_artists(connection, frames.tracks, artist_ids)
     track_genres_inserted = _write_track_genres(connection, frames.track_genres, genre_ids, tick)
     playlist_ids, playlists_inserted, playlists_updated = _write_playlists(
         connection, frames.playlists, genre_ids, now, tick
@@ -146,6 +150,7 @@ def write_catalogue(
         artists_inserted=artists_inserted,
         artists_updated=artists_updated,
         genres_inserted=genres_inserted,
+        track_artists_inserted=track_artists_inserted,
         track_genres_inserted=track_genres_inserted,
         playlists_inserted=playlists_inserted,
         playlists_updated=playlists_updated,
@@ -475,8 +480,8 @@ def _genre_id(genre_ids: dict[str, int], genre: Any, subgenre: Any) -> int | Non
 def _write_artists(
     connection: Connection, tracks: pd.DataFrame
 ) -> tuple[dict[str, int], set[int], int]:
-    """Insert unseen primary artists; return {name key: id}, ids that existed before, inserted."""
-    names = [str(n) for n in _python_values(tracks["primary_artist"])]
+    """Insert unseen credited artists; return {name key: id}, ids that existed before, inserted."""
+    names = [name for credits in _credits(tracks) for name in credits]
     first_spelling: dict[str, str] = {}
     for name, key in zip(names, _artist_keys(names), strict=True):
         first_spelling.setdefault(key, " ".join(name.split()))
@@ -489,6 +494,55 @@ def _write_artists(
     return existing, before, inserted
 
 
+def _credits(tracks: pd.DataFrame) -> list[list[str]]:
+    """Each track's credited artist names in order, the primary artist first."""
+    primary = [str(n) for n in _python_values(tracks["primary_artist"])]
+    if CREDITED_ARTISTS not in tracks.columns:
+        return [[name] for name in primary]
+    credits = []
+    for first, names in zip(primary, _python_values(tracks[CREDITED_ARTISTS]), strict=True):
+        names = [str(n) for n in names or ()]
+        if not names or artist_name_key(names[0]) != artist_name_key(first):
+            names = [first, *names]
+        credits.append(names)
+    return credits
+
+
+def _write_track_artists(
+    connection: Connection, tracks: pd.DataFrame, artist_ids: dict[str, int]
+) -> int:
+    """Rewrite the credits of tracks whose ordered artist list changed; return rows inserted."""
+    ids = [str(v) for v in _python_values(tracks["track_id"])]
+    wanted: dict[str, list[int]] = {}
+    for track_id, names in zip(ids, _credits(tracks), strict=True):
+        # One credit per artist: "A;a" names the same artist twice.
+        wanted[track_id] = list(dict.fromkeys(artist_ids[key] for key in _artist_keys(names)))
+    stored: dict[str, list[tuple[int, int]]] = {}
+    for track_id, position, artist_id in _select_in(
+        connection,
+        [TRACK_ARTISTS.c.track_id, TRACK_ARTISTS.c.position, TRACK_ARTISTS.c.artist_id],
+        TRACK_ARTISTS.c.track_id,
+        ids,
+    ):
+        stored.setdefault(track_id, []).append((position, artist_id))
+    changed = [
+        track_id
+        for track_id, artists in wanted.items()
+        if [a for _, a in sorted(stored.get(track_id, []))] != artists
+    ]
+    stale = [track_id for track_id in changed if track_id in stored]
+    for start in range(0, len(stale), IN_LIST_SIZE):
+        chunk = stale[start : start + IN_LIST_SIZE]
+        connection.execute(delete(TRACK_ARTISTS).where(TRACK_ARTISTS.c.track_id.in_(chunk)))
+    rows = [
+        (track_id, position, artist_id)
+        for track_id in changed
+        for position, artist_id in enumerate(wanted[track_id])
+    ]
+    _insert_many(connection, TRACK_ARTISTS, ("track_id", "position", "artist_id"), rows)
+    return len(rows)
+
+
 def _artist_keys(names: list[str]) -> list[str]:
     """``artist_name_key`` of each name, computed once per distinct spelling."""
     keys = {name: artist_name_key(name) for name in set(names)}
@@ -496,10 +550,12 @@ def _artist_keys(names: list[str]) -> list[str]:
 
 
 def _recompute_artist_popularity(connection: Connection, artists_before: set[int]) -> int:
-    """Set each artist's popularity to the mean of its tracks; return how many existing changed."""
+    """Set each artist's popularity to the mean of the tracks crediting it; return how many
+    existing artists changed. Featured artists count too, or they would all sit at 0."""
     mean = (
         select(func.coalesce(cast(func.avg(TRACKS.c.popularity), Float), 0.0))
-        .where(TRACKS.c.artist_id == ARTISTS.c.id)
+        .select_from(TRACK_ARTISTS.join(TRACKS, TRACKS.c.id == TRACK_ARTISTS.c.track_id))
+        .where(TRACK_ARTISTS.c.artist_id == ARTISTS.c.id)
         .scalar_subquery()
     )
     statement = (

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db.models import Artist, Genre, Playlist, PlaylistItem, Track, TrackGenre
+from db.models import Artist, Genre, Playlist, PlaylistItem, Track, TrackArtist, TrackGenre
 
 TIDYTUESDAY_HEADER: tuple[str, ...] = (
     "track_id", "track_name", "track_artist", "track_popularity", "track_album_id",
@@ -126,6 +126,11 @@ def catalogue_snapshot(session) -> dict[str, list]:
                 TrackGenre.track_id, TrackGenre.genre_id
             )
         ).all(),
+        "track_artists": session.execute(
+            select(TrackArtist.track_id, TrackArtist.position, TrackArtist.artist_id).order_by(
+                TrackArtist.track_id, TrackArtist.position
+            )
+        ).all(),
         "playlists": session.execute(
             select(Playlist.id, Playlist.external_id).order_by(Playlist.id)
         ).all(),
@@ -159,7 +164,7 @@ def snapshot() -> Callable[..., dict[str, list]]:
 @pytest.fixture
 def counts() -> Callable[..., dict[str, int]]:
     def table_counts(session) -> dict[str, int]:
-        models = (Artist, Genre, Track, TrackGenre, Playlist, PlaylistItem)
+        models = (Artist, Genre, Track, TrackArtist, TrackGenre, Playlist, PlaylistItem)
         return {model.__tablename__: count(session, model) for model in models}
 
     return table_counts

@@ -167,8 +167,8 @@ def test_contradictory_frames_are_refused_before_anything_is_written(
 
 
 def test_too_long_text_is_refused_on_every_backend(db, make_frames, make_track):
-    frames = make_frames(tracks=[make_track("t1", name="x" * 501)])
-    with pytest.raises(ValueError, match="longer than 500"), db.session_scope() as session:
+    frames = make_frames(tracks=[make_track("t1", name="x" * 1001)])
+    with pytest.raises(ValueError, match="longer than 1000"), db.session_scope() as session:
         write_catalogue(session, frames)
 
 
