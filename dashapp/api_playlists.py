@@ -11,7 +11,7 @@ cookie alone cannot be used to change someone's playlists from another site.
     PATCH  /playlists/<id>                    {"name"?, "description"?, "order"?, "edit"?,
                                                "append"?, "refresh"?}
     DELETE /playlists/<id>
-    GET    /playlists/<id>/export?format=csv|m3u|json
+    GET    /playlists/<id>/export?format=m3u8|xspf|jspf|csv|json
 """
 
 from __future__ import annotations

@@ -180,15 +180,21 @@ def header(name: str, is_smart: bool, track_count: int, duration_ms: int) -> htm
     )
 
 
+# Export formats the Playlists page offers, with what people know them as.
+EXPORT_MENU: tuple[tuple[str, str], ...] = (
+    ("m3u8", "M3U8 (players)"),
+    ("xspf", "XSPF"),
+    ("jspf", "JSPF (ListenBrainz)"),
+    ("csv", "CSV (Exportify columns)"),
+    ("json", "JSON (Mixmap)"),
+)
+
+
 def export_menu() -> html.Div:
     return html.Div(
         [
             dbc.DropdownMenu(
-                [
-                    dbc.DropdownMenuItem("CSV", id="pl-export-csv"),
-                    dbc.DropdownMenuItem("M3U", id="pl-export-m3u"),
-                    dbc.DropdownMenuItem("JSON", id="pl-export-json"),
-                ],
+                [dbc.DropdownMenuItem(label, id=f"pl-export-{fmt}") for fmt, label in EXPORT_MENU],
                 label="Export",
                 size="sm",
                 color="secondary",

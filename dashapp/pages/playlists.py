@@ -505,13 +505,12 @@ def duplicate(_clicks, current):
 
 @callback(
     Output("pl-download", "data"),
-    Input("pl-export-csv", "n_clicks"),
-    Input("pl-export-m3u", "n_clicks"),
-    Input("pl-export-json", "n_clicks"),
+    *(Input(f"pl-export-{fmt}", "n_clicks") for fmt, _label in editor.EXPORT_MENU),
     State("pl-current", "data"),
     prevent_initial_call=True,
 )
-def export(_csv, _m3u, _json, current):
+def export(*args):
+    current = args[-1]
     playlist_id = (current or {}).get("id")
     if playlist_id is None or not ctx.triggered_id:
         raise PreventUpdate

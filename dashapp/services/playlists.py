@@ -8,8 +8,6 @@ can be read and duplicated by anyone and edited by no one.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -21,8 +19,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from dashapp.services import playlist_export
 from db.models import Playlist, PlaylistItem, utcnow
 from db.queries import playlists as queries
+from db.queries import track_artists
 from db.session import session_scope
 from ml.ordering import flow_series
 from ml.playlists import (
@@ -36,11 +36,12 @@ from ml.playlists import (
 from ml.recommender import Exclusions
 
 MAX_NAME_LENGTH = 200
+# The standard formats (see ``playlist_export``) and Mixmap's own JSON (the API's playlist body).
 EXPORT_FORMATS: dict[str, str] = {
-    "csv": "text/csv",
-    "m3u": "audio/x-mpegurl",
+    **{name: form.mimetype for name, form in playlist_export.FORMATS.items()},
     "json": "application/json",
 }
+EXPORT_ALIASES: dict[str, str] = {"m3u": "m3u8"}  # older links asked for "m3u"
 NO_MODEL_MESSAGE = (
     "Generators need a trained model and none is loaded yet: an administrator can train one "
     "from the Admin page or with `flask ml train`. Building playlists by hand works meanwhile."
@@ -506,66 +507,58 @@ def _track_url(track_id: str, source: Any) -> str | None:
 
 
 def export(user_id: int, playlist_id: int, fmt: str) -> Export:
-    fmt = (fmt or "").lower()
+    """The playlist as a file in ``fmt`` (see ``EXPORT_FORMATS``); 404 rules as ``get_playlist``."""
+    fmt = EXPORT_ALIASES.get((fmt or "").lower(), (fmt or "").lower())
     if fmt not in EXPORT_FORMATS:
         raise PlaylistServiceError(
             f"unknown export format {fmt!r}: choose from {', '.join(EXPORT_FORMATS)}"
         )
-    detail = get_playlist(user_id, playlist_id)
+    with session_scope() as session:
+        playlist = queries.visible_playlist(session, playlist_id, user_id)
+        if playlist is None:
+            raise PlaylistNotFound(playlist_id)
+        detail = _detail(session, playlist)
+        credits = track_artists.credited_names(session, detail.track_ids)
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", detail.name).strip("-") or f"playlist-{detail.id}"
-    writer = {"csv": _csv, "m3u": _m3u, "json": _json}[fmt]
-    return Export(f"{stem}.{fmt}", EXPORT_FORMATS[fmt], writer(detail))
+    if fmt == "json":
+        content = json.dumps(detail.as_json(), indent=2, ensure_ascii=False)
+        return Export(f"{stem}.json", EXPORT_FORMATS[fmt], content)
+    form = playlist_export.FORMATS[fmt]
+    content = form.render(_export_playlist(detail, credits))
+    return Export(f"{stem}.{form.extension}", form.mimetype, content)
 
 
-def _csv(detail: PlaylistDetail) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "position",
-            "track_id",
-            "title",
-            "artists",
-            "album",
-            "duration_s",
-            "tempo",
-            "energy",
-            "key",
-            "mode",
-            "locked",
-            "url",
-        ]
-    )
-    for row in detail.items.itertuples(index=False):
-        writer.writerow(
-            [
-                row.position + 1,
-                row.track_id,
-                row.name,
-                row.artist_names,
-                row.album_name or "",
-                round(row.duration_ms / 1000),
-                round(row.tempo, 1),
-                round(row.energy, 3),
-                row.key,
-                row.mode,
-                bool(row.locked),
-                _track_url(row.track_id, row.source) or "",
-            ]
+def _export_playlist(
+    detail: PlaylistDetail, credits: Mapping[str, list[str]]
+) -> playlist_export.ExportPlaylist:
+    frame = detail.items.astype(object).where(detail.items.notna(), None)
+    tracks = []
+    for row in frame.to_dict(orient="records"):
+        track_id = str(row["track_id"])
+        artists = credits.get(track_id) or [str(row["artist_names"])]
+        tracks.append(
+            playlist_export.ExportTrack(
+                track_id=track_id,
+                title=str(row["name"]),
+                artists=tuple(artists),
+                album=row["album_name"],
+                duration_ms=int(row["duration_ms"]),
+                url=_track_url(track_id, row["source"]),
+                explicit=None if row["explicit"] is None else bool(row["explicit"]),
+                popularity=None if row["popularity"] is None else int(row["popularity"]),
+                features={
+                    name: _plain(row[name])
+                    for name in playlist_export.FEATURE_ATTRIBUTES
+                    if name in row
+                },
+            )
         )
-    return out.getvalue()
-
-
-def _m3u(detail: PlaylistDetail) -> str:
-    lines = ["#EXTM3U", f"#PLAYLIST:{detail.name}"]
-    for row in detail.items.itertuples(index=False):
-        lines.append(f"#EXTINF:{round(row.duration_ms / 1000)},{row.artist_names} - {row.name}")
-        lines.append(_track_url(row.track_id, row.source) or f"mixmap:track:{row.track_id}")
-    return "\n".join(lines) + "\n"
-
-
-def _json(detail: PlaylistDetail) -> str:
-    return json.dumps(detail.as_json(), indent=2, ensure_ascii=False)
+    return playlist_export.ExportPlaylist(
+        title=detail.name,
+        description=detail.description,
+        updated_at=detail.updated_at,
+        tracks=tracks,
+    )
 
 
 # --- form options -------------------------------------------------------------------------------

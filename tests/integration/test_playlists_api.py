@@ -84,10 +84,10 @@ def test_generate_and_export(logged_in):
     assert response.status_code == 201, response.json
     body = response.json
     assert body["is_smart"] and body["track_count"] == 8
-    exported = client.get(f"/api/v1/playlists/{body['id']}/export?format=m3u")
+    exported = client.get(f"/api/v1/playlists/{body['id']}/export?format=m3u8")
     assert exported.status_code == 200
     assert exported.mimetype == "audio/x-mpegurl"
-    assert 'filename="Calm.m3u"' in exported.headers["Content-Disposition"]
+    assert 'filename="Calm.m3u8"' in exported.headers["Content-Disposition"]
     assert exported.text.count("#EXTINF") == 8
     rerun = client.patch(f"/api/v1/playlists/{body['id']}", json={"refresh": True})
     assert rerun.status_code == 200 and rerun.json["track_count"] == 8

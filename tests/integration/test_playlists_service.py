@@ -176,14 +176,17 @@ def test_exports(users):
     as_csv = playlists.export(ana, pid, "csv")
     assert as_csv.filename == "Late-night.csv"
     rows = list(csv.DictReader(io.StringIO(as_csv.content)))
-    assert [r["track_id"] for r in rows] == ["t0001", "dup0"]
-    assert rows[0]["url"] == "https://open.spotify.com/track/t0001"
-    assert rows[1]["url"] == ""  # demo tracks are not on Spotify
-    m3u = playlists.export(ana, pid, "M3U").content.splitlines()
-    assert m3u[0] == "#EXTM3U" and m3u[2].startswith("#EXTINF:")
-    assert m3u[3] == "https://open.spotify.com/track/t0001"
+    assert [r["Track URI"] for r in rows] == ["spotify:track:t0001", "mixmap:track:dup0"]
+    m3u = playlists.export(ana, pid, "M3U")  # the old name still works
+    assert m3u.filename == "Late-night.m3u8"
+    lines = m3u.content.splitlines()
+    assert lines[0] == "#EXTM3U" and lines[2].startswith("#EXTINF:")
+    assert lines[3] == "https://open.spotify.com/track/t0001"
+    assert lines[5] == "mixmap:track:dup0"  # demo tracks are not on Spotify
     data = json.loads(playlists.export(ana, pid, "json").content)
     assert [i["track_id"] for i in data["items"]] == ["t0001", "dup0"]
+    assert playlists.export(ana, pid, "xspf").mimetype == "application/xspf+xml"
+    assert json.loads(playlists.export(ana, pid, "jspf").content)["playlist"]["track"]
     with pytest.raises(playlists.PlaylistServiceError, match="unknown export format"):
         playlists.export(ana, pid, "xls")
 
