@@ -1,4 +1,5 @@
-"""Profile: name, taste (genres, moods, artists, adventurousness), bans, password and deletion.
+"""Profile: name, taste (genres, moods, artists, adventurousness), bans, a data download,
+password and deletion.
 
 Password change and account deletion are the Jinja forms in ``dashapp.auth`` (they need the
 password and a CSRF token); this page links to them. Every callback takes the user from
@@ -16,7 +17,7 @@ from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from dashapp.components import preference_form as form
-from dashapp.services import feedback, profile
+from dashapp.services import feedback, profile, user_data
 from db.queries.listeners import BanRow
 
 dash.register_page(__name__, path="/profile", title="Profile · Mixmap")
@@ -112,7 +113,20 @@ def layout(**_query: Any) -> html.Div:
         [html.Div(bans_list(feedback.list_bans(_user_id())), id="profile-bans")],
         "profile-bans-card",
     )
-    return dbc.Row([dbc.Col([account, bans], lg=5), dbc.Col(taste, lg=7)], id="profile")
+    data = _card(
+        "Your data",
+        [
+            html.P(
+                "Everything Mixmap keeps about you (profile, taste, feedback, bans, playlists) "
+                "as one zip of JSON and CSV files. Deleting your account removes all of it.",
+                className="small text-secondary",
+            ),
+            dbc.Button("Download my data (.zip)", id="profile-download-data", n_clicks=0),
+            dcc.Download(id="profile-data-download"),
+        ],
+        "profile-data",
+    )
+    return dbc.Row([dbc.Col([account, bans, data], lg=5), dbc.Col(taste, lg=7)], id="profile")
 
 
 @callback(
@@ -167,3 +181,13 @@ def lift_ban(_clicks: list[int | None]) -> Any:
         raise PreventUpdate
     feedback.unban(_user_id(), int(ctx.triggered_id["ban"]))
     return bans_list(feedback.list_bans(_user_id()))
+
+
+@callback(
+    Output("profile-data-download", "data"),
+    Input("profile-download-data", "n_clicks"),
+    prevent_initial_call=True,
+)
+def download_data(_clicks: int) -> Any:
+    exported = user_data.export_user_data(_user_id())
+    return dcc.send_bytes(exported.content, exported.filename, type="application/zip")
