@@ -189,6 +189,8 @@ def search_artists(session: Session, text: str, limit: int = 20) -> list[tuple[i
     query = (
         select(Artist.id, Artist.name)
         .where(Artist.name.ilike(pattern))
+        # Generators follow tracks.artist_id; a guest-only artist would give an empty playlist.
+        .where(select(Track.id).where(Track.artist_id == Artist.id).exists())
         .order_by(Artist.popularity.desc(), Artist.id)
         .limit(limit)
     )

@@ -33,7 +33,10 @@ def genre_choices(session: Session) -> list[Choice]:
 def search_artists(session: Session, text: str, limit: int = 20) -> list[Choice]:
     """Artists whose name contains ``text`` (case-insensitive), most popular first."""
     needle = " ".join(text.casefold().split())
-    query = select(Artist.id, Artist.name, Artist.popularity)
+    # Only artists leading a track: the recommender seeds from tracks.artist_id, so an artist
+    # credited only as a guest ("A;B" rows) would be a favourite that changes nothing.
+    leads = select(Track.id).where(Track.artist_id == Artist.id).exists()
+    query = select(Artist.id, Artist.name, Artist.popularity).where(leads)
     if needle:
         # name_key is the case-folded name, so a LIKE on it is case-insensitive on every backend.
         escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

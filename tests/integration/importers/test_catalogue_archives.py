@@ -136,3 +136,18 @@ def test_import_is_strict_but_setup_skips_a_zero_duration_row_with_a_summary(
     assert "line 6, column duration_ms: 0 is below the minimum 1" in result.output
     with database.session_scope() as session:
         assert sorted(session.scalars(select(Track.id))) == [f"kg{i:04d}" for i in range(4)]
+
+
+def test_artist_pickers_offer_only_artists_leading_a_track(cli_app, kaggle_csv):
+    """Favourites and artist generators key on tracks.artist_id; a guest-only artist would do
+    nothing there, so the pickers do not offer one."""
+    from db.queries import playlists as playlist_queries
+    from db.queries import preference_options
+
+    rows = [kaggle_row(1, artists="Shakira;Quevedo"), kaggle_row(2, artists="Bizarrap;Shakira")]
+    assert _import(cli_app, kaggle_csv(rows)).exit_code == 0
+    with database.session_scope() as session:
+        assert session.query(Artist).count() == 3
+        picked = {choice.label for choice in preference_options.search_artists(session, "")}
+        assert picked == {"Shakira", "Bizarrap"}
+        assert playlist_queries.search_artists(session, "que") == []
