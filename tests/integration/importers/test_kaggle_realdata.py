@@ -26,8 +26,8 @@ def test_only_the_zero_duration_row_is_refused(parsed):
     report = parsed.report
     assert parsed.schema.name == "kaggle"
     assert report.rows_read == 114_000
-    assert [(p.column, p.reason) for p in report.problems] == [
-        ("duration_ms", "0 is below the minimum 1")
+    assert [(p.line, p.column, p.reason) for p in report.problems] == [
+        (65902, "duration_ms", "0 is below the minimum 1")  # index 65900, the empty k-pop row
     ]
     assert not any(p.column == "track_name" for p in report.problems)  # long titles pass
 
