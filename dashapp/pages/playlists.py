@@ -515,5 +515,8 @@ def export(*args):
     if playlist_id is None or not ctx.triggered_id:
         raise PreventUpdate
     fmt = str(ctx.triggered_id).removeprefix("pl-export-")
-    exported = playlists.export(_user_id(), playlist_id, fmt)
+    try:
+        exported = playlists.export(_user_id(), playlist_id, fmt)
+    except (playlists.PlaylistNotFound, playlists.PlaylistServiceError):
+        raise PreventUpdate from None  # not this user's playlist (or gone): nothing to send
     return {"content": exported.content, "filename": exported.filename, "type": exported.mimetype}

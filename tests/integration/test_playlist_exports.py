@@ -97,3 +97,41 @@ def test_an_unknown_format_is_a_clear_400(client_with_playlist):
     response = client.get(f"/api/v1/playlists/{playlist_id}/export?format=wpl")
     assert response.status_code == 400
     assert "choose from m3u8, xspf, jspf, csv, json" in response.get_data(as_text=True)
+
+
+def test_the_playlists_page_download_uses_the_session_user(client_with_playlist):
+    client, playlist_id = client_with_playlist
+    formats = ["m3u8", "xspf", "jspf", "csv", "json"]
+
+    def click(fmt: str):
+        return client.post(
+            "/_dash-update-component",
+            json={
+                "output": "pl-download.data",
+                "outputs": {"id": "pl-download", "property": "data"},
+                "inputs": [
+                    {
+                        "id": f"pl-export-{f}",
+                        "property": "n_clicks",
+                        "value": 1 if f == fmt else None,
+                    }
+                    for f in formats
+                ],
+                "state": [{"id": "pl-current", "property": "data", "value": {"id": playlist_id}}],
+                "changedPropIds": [f"pl-export-{fmt}.n_clicks"],
+            },
+        )
+
+    response = click("xspf")
+    assert response.status_code == 200
+    data = response.json["response"]["pl-download"]["data"]
+    assert data["filename"] == "Nuit.xspf" and data["type"] == "application/xspf+xml"
+    ids, _titles = _ids("xspf", data["content"])
+    assert ids == TRACKS
+
+    accounts.register("eve@example.com", PASSWORD, "Eve")
+    client.post("/logout")
+    client.post("/login", data={"email": "eve@example.com", "password": PASSWORD})
+    stolen = click("csv")
+    assert stolen.status_code == 204  # PreventUpdate: nothing is sent
+    assert "t0003" not in stolen.get_data(as_text=True)
