@@ -3,8 +3,9 @@
 The real thing, bounded: `make run` (setup, then honcho with Procfile.dev) on a temporary SQLite
 database and model folder, a tiny demo catalogue, PCA maps (trained in seconds) and thresholds of
 3 events / 0 minutes. The demo listener logs in through the login form, likes three tracks through
-the JSON API, and the web process must then serve a model the worker trained from them. A SIGINT
-to the process group (what a terminal's Ctrl-C sends) must leave no process behind.
+the JSON API, and the web process must then serve a model the worker trained from them, which the
+navbar's poll names. A SIGINT to the process group (what a terminal's Ctrl-C sends) must leave no
+process behind.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def wait_for(what: str, check: Callable[[], Any], timeout: float, log: Path) -> 
         value = check()
         if value:
             return value
-        time.sleep(0.5)
+        time.sleep(1.0)
     pytest.fail(f"{what} within {timeout:.0f} s; make run's output:\n{tail(log)}")
 
 
@@ -82,6 +83,26 @@ def log_in(session: requests.Session, base: str) -> None:
         timeout=10,
     )
     assert response.status_code == 302, (response.status_code, response.text[:500])
+
+
+def navbar_status(session: requests.Session, base: str) -> dict[str, str] | None:
+    """What the navbar's freshness poll gets back, sent the way the page's interval sends it."""
+    response = session.post(
+        f"{base}/_dash-update-component",
+        json={
+            "output": "..freshness.children...freshness.title..",
+            "outputs": [
+                {"id": "freshness", "property": "children"},
+                {"id": "freshness", "property": "title"},
+            ],
+            "inputs": [{"id": "freshness-poll", "property": "n_intervals", "value": 1}],
+            "state": [],
+            "changedPropIds": ["freshness-poll.n_intervals"],
+        },
+        headers=csrf_headers(session),
+        timeout=10,
+    )
+    return response.json()["response"]["freshness"] if response.status_code == 200 else None
 
 
 def track_ids(value: Any) -> Iterator[str]:
@@ -189,9 +210,15 @@ def test_make_run_retrains_from_feedback_and_one_ctrl_c_stops_everything(tmp_pat
             RETRAIN_TIMEOUT,
             log,
         )
-        output_text = log.read_text()
-        assert "Retraining: 3 new feedback events" in output_text
-        assert retrained != first
+        assert "Retraining: 3 new feedback events" in log.read_text()
+        # The open page's navbar learns it from its poll, no reload (either gunicorn worker).
+        wait_for(
+            "the navbar did not name the retrained model",
+            lambda: (navbar_status(session, base) or {}).get("title") == f"model {retrained}",
+            15,
+            log,
+        )
+        assert "0 new feedback events since" in navbar_status(session, base)["children"]
 
         os.killpg(make.pid, signal.SIGINT)  # one Ctrl-C
         make.wait(timeout=STOP_TIMEOUT)
