@@ -18,7 +18,7 @@ VENDORED_STYLESHEETS = [
 
 
 def build_dash(server: Flask) -> dash.Dash:
-    from dashapp.shell import app_shell
+    from dashapp.shell import app_shell, register_callbacks
 
     app = dash.Dash(
         __name__,
@@ -37,6 +37,7 @@ def build_dash(server: Flask) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = app_shell
+    register_callbacks(app)
     # Dash hands the module-level @callback registry to the first app that serves a request and then
     # empties it. Settling it now gives every app built in this process its own callbacks (the test
     # suite builds one per test) instead of the first app taking them all.

@@ -32,6 +32,30 @@ def _local_secret_key(instance_path: Path) -> str:
     return key
 
 
+def _number(env: dict[str, str], name: str, default: float, kind: type[float] | type[int]) -> Any:
+    """A non-negative number from ``env[name]``; a typo stops the start with a clear message."""
+    raw = env.get(name, "").strip()
+    if not raw:
+        return kind(default)
+    try:
+        value = kind(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise ConfigError(f"{name}={raw!r} is not a non-negative {kind.__name__}.")
+    return value
+
+
+TRAIN_EMBEDDINGS = ("umap", "pca")
+
+
+def _embedding(env: dict[str, str]) -> str:
+    value = env.get("MIXMAP_TRAIN_EMBEDDING", "").strip().lower() or "umap"
+    if value not in TRAIN_EMBEDDINGS:
+        raise ConfigError(f"MIXMAP_TRAIN_EMBEDDING={value!r}: choose one of {TRAIN_EMBEDDINGS}.")
+    return value
+
+
 @dataclass
 class Config:
     """Flask reads the upper-case attributes; see README "Configuration" for each one."""
@@ -43,8 +67,14 @@ class Config:
     TESTING: bool = False
     # Model freshness: how often a web process checks for a newer trained model (seconds).
     MODEL_RELOAD_SECONDS: float = 30.0
-    # Train in the background once this many feedback events arrived since the last run (0: never).
+    # The worker (`ml watch`) retrains once this many feedback events arrived since the last run
+    # (0: the worker's own default, 100) AND at least RETRAIN_MIN_MINUTES passed since that run.
     RETRAIN_AFTER_EVENTS: int = 0
+    RETRAIN_MIN_MINUTES: float = 10.0
+    # How often the worker looks at the feedback count (seconds) and how it maps tracks in 2D/3D
+    # ("pca" trains in seconds instead of UMAP's minute: tests, quick tries on a small machine).
+    RETRAIN_CHECK_SECONDS: float = 60.0
+    TRAIN_EMBEDDING: str = "umap"
     WTF_CSRF_ENABLED: bool = True
     SESSION_COOKIE_HTTPONLY: bool = True
     SESSION_COOKIE_SAMESITE: str = "Lax"
@@ -75,7 +105,10 @@ class Config:
             MODEL_DIR=env.get("MIXMAP_MODEL_DIR") or str(instance / "models"),
             ENV="production" if production else "development",
             MODEL_RELOAD_SECONDS=float(env.get("MIXMAP_MODEL_RELOAD_SECONDS", "30")),
-            RETRAIN_AFTER_EVENTS=int(env.get("MIXMAP_RETRAIN_AFTER_EVENTS", "0")),
+            RETRAIN_AFTER_EVENTS=_number(env, "MIXMAP_RETRAIN_AFTER_EVENTS", 0, int),
+            RETRAIN_MIN_MINUTES=_number(env, "MIXMAP_RETRAIN_MIN_MINUTES", 10.0, float),
+            RETRAIN_CHECK_SECONDS=_number(env, "MIXMAP_RETRAIN_CHECK_SECONDS", 60.0, float),
+            TRAIN_EMBEDDING=_embedding(env),
             SESSION_COOKIE_SECURE=production,
             REMEMBER_COOKIE_SECURE=production,
         )
@@ -89,6 +122,7 @@ class Config:
             ENV="testing",
             TESTING=True,
             MODEL_RELOAD_SECONDS=0.0,
+            RETRAIN_MIN_MINUTES=0.0,  # tests see a retrain as soon as the events are there
             WTF_CSRF_ENABLED=False,
         )
 

@@ -3,6 +3,10 @@
 Dash calls ``app_shell`` for every full page load, so the navbar reflects the logged-in user (the
 Admin link only for admins) and the model's freshness at that moment. Dash also calls it once at
 start-up without a request, to validate the layout; it then renders the anonymous frame.
+
+The freshness line then follows the model by itself: an interval re-reads it about as often as the
+process looks for a new model, so a retrain shows up without a page reload. That poll reads the
+model this process already serves and two indexed counts, nothing heavier.
 """
 
 from __future__ import annotations
@@ -11,8 +15,8 @@ import logging
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
-from flask import has_request_context
+from dash import Input, Output, dcc, html
+from flask import current_app, has_request_context
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -29,21 +33,47 @@ PAGES: tuple[tuple[str, str], ...] = (
     ("Profile", "/profile"),
 )
 ADMIN_PAGE = ("Admin", "/admin")
+# Bounds of the navbar's freshness poll (seconds): no faster than a human reads, no slower than a
+# minute even when the process looks for models rarely.
+FRESHNESS_POLL_SECONDS = (5.0, 60.0)
 
 
 def _logged_in() -> bool:
     return has_request_context() and bool(current_user) and current_user.is_authenticated
 
 
-def freshness_text() -> str:
+def model_status() -> tuple[str, str]:
+    """(the navbar's freshness line, its tooltip naming the served model version)."""
     try:
         # Describe the model this process serves, which may lag the newest run by a reload.
         serving = recommendations.loaded_model()
-        return freshness.describe(freshness.model_freshness(serving.version if serving else None))
+        version = serving.version if serving else None
+        text = freshness.describe(freshness.model_freshness(version))
     except Exception:
         # The navbar must render even when the database is briefly unavailable.
         log.exception("could not read model freshness")
-        return "model status unavailable"
+        return "model status unavailable", ""
+    return text, f"model {version}" if version else "no model served"
+
+
+def freshness_poll_ms() -> int:
+    low, high = FRESHNESS_POLL_SECONDS
+    reload_seconds = float(current_app.config.get("MODEL_RELOAD_SECONDS") or 0)
+    return int(min(max(reload_seconds, low), high) * 1000)
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    """The shell's callbacks, registered on ``app`` itself (the shell module is imported once
+    per process, but each app built in it needs them)."""
+
+    @app.callback(
+        Output("freshness", "children"),
+        Output("freshness", "title"),
+        Input("freshness-poll", "n_intervals"),
+        prevent_initial_call=True,
+    )
+    def refresh_freshness(_ticks: int) -> tuple[str, str]:
+        return model_status()
 
 
 def nav_links(is_admin: bool) -> list[dbc.NavItem]:
@@ -85,14 +115,14 @@ def user_menu() -> dbc.DropdownMenu:
 
 def navbar() -> dbc.Navbar:
     logged_in = _logged_in()
-    right = (
-        [
-            html.Span(freshness_text(), className="navbar-text freshness me-3", id="freshness"),
+    right = []
+    if logged_in:
+        text, title = model_status()
+        right = [
+            html.Span(text, title=title, className="navbar-text freshness me-3", id="freshness"),
+            dcc.Interval(id="freshness-poll", interval=freshness_poll_ms()),
             dbc.Nav([user_menu()], navbar=True),
         ]
-        if logged_in
-        else []
-    )
     return dbc.Navbar(
         dbc.Container(
             [

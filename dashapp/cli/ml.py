@@ -6,6 +6,8 @@ the worker process (Procfile ``worker:``) that retrains once enough new feedback
 
 from __future__ import annotations
 
+import signal
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,15 +16,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from dashapp.services.retraining import RetrainPolicy
+from db.models import utcnow
 from db.queries import model_versions
 from db.queries.catalogue import track_count
 from db.session import session_scope
 from ml.artifact import FORMAT_VERSION, IncompatibleModelError, latest_version, read_metadata
-
-# The worker's threshold when MIXMAP_RETRAIN_AFTER_EVENTS is not set (0 there means "web never
-# triggers training"; a worker someone started on purpose should still do something).
-DEFAULT_RETRAIN_AFTER_EVENTS = 100
-DEFAULT_WATCH_SECONDS = 60.0
 
 
 @click.group("ml")
@@ -109,23 +108,45 @@ def status_command() -> None:
     "--threshold",
     type=click.IntRange(min=1),
     help="Retrain after this many new feedback events "
-    f"(default: MIXMAP_RETRAIN_AFTER_EVENTS, else {DEFAULT_RETRAIN_AFTER_EVENTS}).",
+    "(default: MIXMAP_RETRAIN_AFTER_EVENTS, else 100).",
 )
-@click.option("--interval", type=float, default=DEFAULT_WATCH_SECONDS, show_default=True)
+@click.option(
+    "--min-minutes",
+    type=click.FloatRange(min=0),
+    help="...and at least this many minutes after the last training "
+    "(default: MIXMAP_RETRAIN_MIN_MINUTES, else 10).",
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    help="Seconds between checks (default: MIXMAP_RETRAIN_CHECK_SECONDS, else 60).",
+)
 @click.option("--once", is_flag=True, help="Check once, train if due, exit (for cron and tests).")
-@click.option("--embedding", type=click.Choice(["umap", "pca"]), default="umap", show_default=True)
+@click.option(
+    "--embedding",
+    type=click.Choice(["umap", "pca"]),
+    help="Map projection (default: MIXMAP_TRAIN_EMBEDDING, else umap).",
+)
 @with_appcontext
-def watch_command(threshold: int | None, interval: float, once: bool, embedding: str) -> None:
+def watch_command(
+    threshold: int | None,
+    min_minutes: float | None,
+    interval: float | None,
+    once: bool,
+    embedding: str | None,
+) -> None:
     """Worker: train when there is no usable model or enough new feedback has arrived."""
-    threshold = (
-        threshold
-        or int(current_app.config.get("RETRAIN_AFTER_EVENTS") or 0)
-        or DEFAULT_RETRAIN_AFTER_EVENTS
-    )
-    model_dir = Path(current_app.config["MODEL_DIR"])
-    click.echo(f"Watching for {threshold} new feedback events (every {interval:g} s).")
-    while True:
-        reason = retrain_reason(model_dir, threshold)
+    config = current_app.config
+    policy = RetrainPolicy.from_config(config, after_events=threshold)
+    if min_minutes is not None:
+        policy = RetrainPolicy(policy.after_events, min_minutes)
+    interval = max(interval or float(config.get("RETRAIN_CHECK_SECONDS") or 60.0), 1.0)
+    embedding = embedding or str(config.get("TRAIN_EMBEDDING") or "umap")
+    model_dir = Path(config["MODEL_DIR"])
+    stop = threading.Event() if once else _stop_on_signals()
+    click.echo(f"Watching for {policy.describe()} (every {interval:g} s).")
+    while not stop.is_set():
+        reason = retrain_reason(model_dir, policy)
         if reason:
             _echo_progress(f"Retraining: {reason}")
             try:
@@ -134,10 +155,28 @@ def watch_command(threshold: int | None, interval: float, once: bool, embedding:
                 _echo_progress(f"Not trained: {error.message}")
         if once:
             return
-        time.sleep(max(interval, 1.0))
+        stop.wait(interval)
+    click.echo("Stopped watching.")
 
 
-def retrain_reason(model_dir: Path, threshold: int) -> str | None:
+def _stop_on_signals() -> threading.Event:
+    """An event set by SIGTERM (honcho, the platform) or SIGINT (Ctrl-C): the worker then exits
+    between checks with status 0. A training under way finishes first (whoever sent the signal
+    decides how long to wait: honcho 5 s, Heroku 30 s, then SIGKILL); a second signal stops now."""
+    stop = threading.Event()
+
+    def handle(_signum: int, _frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, handle)
+    return stop
+
+
+def retrain_reason(model_dir: Path, policy: RetrainPolicy) -> str | None:
     """Why the worker should train now, or None when the served model is fresh enough."""
     with session_scope() as session:
         if track_count(session) == 0:
@@ -146,6 +185,7 @@ def retrain_reason(model_dir: Path, threshold: int) -> str | None:
         new_events = model_versions.interactions_after(
             session, run.interactions_until_id if run else 0
         )
+        last_trained_at = run.created_at if run else None
     version = latest_version(model_dir)
     if version is None:
         return "no model has been trained yet"
@@ -156,6 +196,4 @@ def retrain_reason(model_dir: Path, threshold: int) -> str | None:
         return f"the saved model is unusable ({error})"
     if meta.get("format_version") != FORMAT_VERSION:
         return f"the saved model has format {meta.get('format_version')}, not {FORMAT_VERSION}"
-    if new_events >= threshold:
-        return f"{new_events} new feedback events (threshold {threshold})"
-    return None
+    return policy.reason(new_events, last_trained_at, utcnow())

@@ -36,17 +36,31 @@ TRAINING_MODULE = "dashapp.services.training"
         "instead of generating demo data; unusable rows are reported and skipped."
     ),
 )
+@click.option(
+    "--demo-tracks",
+    type=click.IntRange(min=1),
+    help=f"Size of the demo catalogue generated into an empty database [{DEFAULT_TRACKS}].",
+)
+@click.option(
+    "--demo-listeners",
+    type=click.IntRange(min=1),
+    help=f"How many demo listeners (with histories) it gets [{DEFAULT_LISTENERS}].",
+)
 @with_appcontext
-def setup_command(catalog_path: Path | None) -> None:
+def setup_command(
+    catalog_path: Path | None, demo_tracks: int | None, demo_listeners: int | None
+) -> None:
     """Migrate, load a catalogue when it is empty, train a model when none exists."""
     migrate.upgrade(database.engine)
     click.echo(f"Database schema at revision {migrate.current_revision(database.engine)}.")
-    _ensure_catalogue(catalog_path)
-    _ensure_model(Path(current_app.config["MODEL_DIR"]))
+    _ensure_catalogue(catalog_path, demo_tracks, demo_listeners)
+    _ensure_model(Path(current_app.config["MODEL_DIR"]), current_app.config.get("TRAIN_EMBEDDING"))
     click.echo("Setup complete.")
 
 
-def _ensure_catalogue(catalog_path: Path | None) -> None:
+def _ensure_catalogue(
+    catalog_path: Path | None, demo_tracks: int | None, demo_listeners: int | None
+) -> None:
     with database.session_scope() as session:
         tracks = track_count(session)
     if tracks:
@@ -59,7 +73,11 @@ def _ensure_catalogue(catalog_path: Path | None) -> None:
         return
     if catalog_path is None:
         click.echo("Catalogue is empty: generating the demo catalogue and listeners.")
-        run_demo(n_tracks=DEFAULT_TRACKS, n_listeners=DEFAULT_LISTENERS, seed=DEFAULT_SEED)
+        run_demo(
+            n_tracks=demo_tracks or DEFAULT_TRACKS,
+            n_listeners=demo_listeners or DEFAULT_LISTENERS,
+            seed=DEFAULT_SEED,
+        )
         return
     import_command = catalog_group.commands.get("import")
     if import_command is None:
@@ -74,7 +92,7 @@ def _ensure_catalogue(catalog_path: Path | None) -> None:
     click.get_current_context().invoke(import_command, path=catalog_path, skip_invalid=True)
 
 
-def _ensure_model(model_dir: Path) -> None:
+def _ensure_model(model_dir: Path, embedding: str | None = None) -> None:
     state = _model_state(model_dir)
     if state == "ok":
         click.echo(f"Model: a trained model is ready in {model_dir}.")
@@ -86,10 +104,15 @@ def _ensure_model(model_dir: Path) -> None:
     reason = "none trained yet" if state == "missing" else "the saved one is incompatible"
     click.echo(f"Model: {reason}; training one (a few minutes on a small machine)…")
     # Progress lines when the trainer takes them (``progress(message)``), else it runs quietly.
-    if "progress" in inspect.signature(train).parameters:
-        train(model_dir, progress=lambda message: click.echo(f"  {message}"))
-    else:
-        train(model_dir)
+    accepted = inspect.signature(train).parameters
+    options: dict[str, object] = {}
+    if "progress" in accepted:
+        options["progress"] = lambda message: click.echo(f"  {message}")
+    if embedding and "params" in accepted:
+        from ml.training import TrainParams  # the trainer exists, so its parameters do too
+
+        options["params"] = TrainParams(embedding=embedding)
+    train(model_dir, **options)
     click.echo(f"Model: trained and saved in {model_dir}.")
 
 

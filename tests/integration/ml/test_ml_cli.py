@@ -38,6 +38,12 @@ def test_train_then_status_then_watch(demo_app):
     status = runner.invoke(args=["ml", "status"])
     assert "New feedback events since that run: 2" in status.output
 
+    # Enough events, but the last training is seconds old: a one-hour minimum holds the retrain.
+    held = ["ml", "watch", "--once", "--threshold", "2", "--min-minutes", "60"]
+    watch = runner.invoke(args=[*held, "--embedding", "pca"])
+    assert watch.exit_code == 0 and "Retraining" not in watch.output, watch.output
+    assert latest_version(model_dir) == version
+
     watch = runner.invoke(args=["ml", "watch", "--once", "--threshold", "2", "--embedding", "pca"])
     assert watch.exit_code == 0 and "Retraining: 2 new feedback events" in watch.output
     assert latest_version(model_dir) != version

@@ -28,3 +28,36 @@ def test_production_reads_heroku_database_url_and_secures_cookies(tmp_path):
     assert config.DATABASE_URL == "postgresql+psycopg://h/db"
     assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE
     assert config.ENV == "production"
+
+
+def test_retraining_thresholds_come_from_the_environment(tmp_path):
+    defaults = Config.from_env(tmp_path, environ={})
+    assert (defaults.RETRAIN_AFTER_EVENTS, defaults.RETRAIN_MIN_MINUTES) == (0, 10.0)
+    assert (defaults.RETRAIN_CHECK_SECONDS, defaults.TRAIN_EMBEDDING) == (60.0, "umap")
+    config = Config.from_env(
+        tmp_path,
+        environ={
+            "MIXMAP_RETRAIN_AFTER_EVENTS": "20",
+            "MIXMAP_RETRAIN_MIN_MINUTES": "0.5",
+            "MIXMAP_RETRAIN_CHECK_SECONDS": "1",
+            "MIXMAP_TRAIN_EMBEDDING": "PCA",
+        },
+    )
+    assert (config.RETRAIN_AFTER_EVENTS, config.RETRAIN_MIN_MINUTES) == (20, 0.5)
+    assert (config.RETRAIN_CHECK_SECONDS, config.TRAIN_EMBEDDING) == (1.0, "pca")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("MIXMAP_RETRAIN_AFTER_EVENTS", "twenty"),
+        ("MIXMAP_RETRAIN_AFTER_EVENTS", "2.5"),
+        ("MIXMAP_RETRAIN_MIN_MINUTES", "-1"),
+        ("MIXMAP_TRAIN_EMBEDDING", "tsne"),
+    ],
+)
+def test_a_mistyped_retraining_setting_stops_the_start_and_names_the_variable(
+    tmp_path, name, value
+):
+    with pytest.raises(ConfigError, match=name):
+        Config.from_env(tmp_path, environ={name: value})
