@@ -63,6 +63,9 @@ class Config:
     # A CSRF token lives as long as the session it is bound to (logout ends both); a time limit
     # would break a Dash page left open for an hour, whose callbacks carry the token.
     WTF_CSRF_TIME_LIMIT: int | None = None
+    # Flask-WTF's HTTPS Referer check would refuse API clients that send no Referer; the Origin /
+    # Sec-Fetch-Site check in dashapp.security refuses cross-site writes without that cost.
+    WTF_CSRF_SSL_STRICT: bool = False
     # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (Heroku: 1).
     PROXY_HOPS: int = 0
     # Host names the app answers to (Flask returns 400 for others); None accepts any host.

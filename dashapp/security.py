@@ -42,8 +42,8 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DASH_CALLBACK_PATH = "/_dash-update-component"
 # Answered as JSON rather than as a page: machines call these.
 MACHINE_PREFIXES = ("/api/", "/_dash-", "/_reload-hash")
-# Responses that need no CSRF cookie (static files): skipping them keeps those cacheable.
-STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/", "/_favicon")
+# Responses that need no CSRF cookie (static files, health checks): no session for them.
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/", "/_favicon", "/healthz")
 
 csrf = CSRFProtect()
 
