@@ -22,8 +22,10 @@ class CsrfClient(FlaskClient):
     def open(self, *args: Any, **kwargs: Any):
         method = str(kwargs.get("method", "GET")).upper()
         if method in UNSAFE_METHODS:
-            if self.get_cookie(CSRF_COOKIE) is None:
-                # A browser has loaded a page before it posts anything: that sets the cookie.
+            if self.get_cookie(CSRF_COOKIE) is None and not getattr(self, "_primed", False):
+                # A browser has loaded a page before it posts anything: that sets the cookie
+                # (unless the app runs with CSRF off, which sets none: ask once only).
+                self._primed = True
                 super().open("/login", method="GET")
             cookie = self.get_cookie(CSRF_COOKIE)
             if cookie is not None:
