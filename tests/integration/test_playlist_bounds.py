@@ -105,3 +105,38 @@ def test_concurrent_appends_to_one_playlist_all_land(ana, monkeypatch):
     detail = playlists.get_playlist(ana, pid)
     assert len(detail.track_ids) == clients * rounds
     assert detail.items["position"].tolist() == list(range(clients * rounds))
+
+
+def test_a_cap_sized_playlist_write_does_not_fail_concurrent_feedback(ana, monkeypatch):
+    """The issue's scenario at the cap: 1,000-track creates while others write feedback. Every
+    write succeeds (bounded batches keep the lock short; the busy timeout queues the rest)."""
+    from dashapp.services import feedback
+
+    monkeypatch.setattr(playlists, "DEFAULT_MAX_PLAYLIST_TRACKS", 1000, raising=False)
+    long_list = [TRACKS[i % len(TRACKS)] for i in range(1000)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(5)
+
+    def run(job) -> None:
+        start.wait()
+        try:
+            job()
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+
+    def create() -> None:
+        playlists.create_playlist(ana, "Day", long_list)
+
+    def like() -> None:
+        for n in range(10):
+            feedback.record_feedback(ana, TRACKS[n % len(TRACKS)], "play")
+
+    threads = [
+        threading.Thread(target=run, args=(job,)) for job in (create, create, like, like, like)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert stored_items() == 2000
