@@ -244,6 +244,9 @@ def _limiter(server: Flask) -> Limiter:
         application_limits=[config["API_LIMIT_USER"]],
         application_limits_exempt_when=lambda: not request.path.startswith("/api/"),
         enabled=config.get("RATELIMIT_ENABLED", True),
+        # A Redis outage must not take the site down: count per process until it is back.
+        swallow_errors=True,
+        in_memory_fallback_enabled=True,
     )
     views = server.view_functions
     login = views["auth.login"]

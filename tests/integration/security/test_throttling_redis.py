@@ -61,3 +61,13 @@ def test_the_in_memory_fallback_counts_per_process_only(sqlite_database_url, tmp
         for _ in range(3):
             assert log_in(app.test_client(), password="wrong password!!").status_code == 401
     assert log_in(second.test_client()).status_code == 302
+
+
+def test_an_unreachable_redis_degrades_to_per_process_limits(sqlite_database_url, tmp_path):
+    # Port 9 (discard) on loopback: nothing listens, so every Redis call fails at once.
+    app = make_app(sqlite_database_url, tmp_path, RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0")
+    sign_up(app.test_client())
+    attacker = app.test_client()
+    for _ in range(5):
+        assert log_in(attacker, password="wrong password!!").status_code == 401
+    assert log_in(attacker).status_code == 429  # still throttled, from memory
