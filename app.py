@@ -13,6 +13,7 @@ from dashapp.auth import bp as auth_bp
 from dashapp.auth import init_auth
 from dashapp.cli import register_cli
 from dashapp.config import Config
+from dashapp.security import init_security
 from dashapp.services import model_store
 from db.session import database
 
@@ -30,6 +31,8 @@ def create_app(config: Config | None = None) -> Flask:
     server.register_blueprint(api_bp, url_prefix="/api/v1")
     server.register_blueprint(api_playlists_bp, url_prefix="/api/v1")
     build_dash(server)
+    # After Dash: the CSP hashes Dash's inline scripts, the throttles wrap registered views.
+    init_security(server)
     model_store.init_app(server)
     register_cli(server)
     return server

@@ -5,8 +5,8 @@ The auth guard answers 401 before any of this runs without a session; the user i
 send that type, so the session cookie alone cannot be used to act for someone from another site.
 
     GET    /recommendations?k=20&adventurousness=0.5
-    POST   /feedback          {"track_id": "...", "kind": "like"} (also favourite, skip, play,
-                              ban_track, ban_artist)
+    POST   /feedback          {"track_id": "...", "kind": "like", "event_id"?: "..."} (also
+                              favourite, skip, play, ban_track, ban_artist)
     GET    /bans
     POST   /bans              {"track_id": "..."} or {"artist_id": 12}
     DELETE /bans/<id>
@@ -72,7 +72,11 @@ def post_feedback():
         raise BadRequest('Give "track_id" and "kind" as strings.')
     context = body.get("context", "api")
     outcome = feedback.record_feedback(
-        _user(), track_id, kind, context=str(context) if context else "api"
+        _user(),
+        track_id,
+        kind,
+        context=str(context) if context else "api",
+        event_id=body.get("event_id"),  # optional: a retry with the same id stores nothing twice
     )
     return jsonify(recorded=outcome.kind, track_id=outcome.track_id, message=outcome.message), 201
 

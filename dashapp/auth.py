@@ -2,12 +2,16 @@
 
 The guard runs before every request: Dash pages redirect anonymous visitors to the login page;
 Dash's own routes (``/_dash-*``) and the JSON API answer 401 so no callback or API call ever runs
-without a user. Forms are flask-wtf forms (CSRF token per form); passwords are scrypt hashes.
+without a user. Forms are flask-wtf forms (CSRF token per form); passwords are Argon2id hashes.
+
+Sessions: the session id flask-login stores (and the remember-me cookie) is ``<user id>:<session
+generation>``. Logout bumps the generation in the database, so a copy of the cookie taken before
+(or a remember-me cookie) is refused afterwards, on every worker. Login and logout start from an
+empty session, so nothing planted in a session before login (fixation) survives it.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
@@ -16,11 +20,14 @@ from flask import (
     Blueprint,
     Flask,
     Response,
+    current_app,
     flash,
+    g,
     jsonify,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -29,7 +36,7 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from dashapp.services import accounts
-from dashapp.services.accounts import Account, AccountError
+from dashapp.services.accounts import Account, AccountError, EmailTaken
 from dashapp.services.health import health_report
 
 log = logging.getLogger(__name__)
@@ -46,6 +53,11 @@ REMEMBER_FOR = timedelta(days=30)
 DEFAULT_LANDING = "/"
 # Where a fresh account goes first: pick genres, artists and moods, then see recommendations.
 ONBOARDING_PATH = "/welcome"
+# The one answer to a valid sign-up, whether or not the email already had an account.
+REGISTERED_MESSAGE = (
+    "Thanks! If this email was new, your account is ready: log in to continue. "
+    "If you already had an account, log in with your existing password."
+)
 
 
 class SessionUser:
@@ -60,23 +72,39 @@ class SessionUser:
         self.email = account.email
         self.display_name = account.display_name
         self.is_admin = account.is_admin
-        self._session_token = account.session_token
+        self._generation = account.session_generation
 
     def get_id(self) -> str:
-        # The token changes with the password, so a password change ends every other session
-        # and invalidates remember-me cookies issued before it.
-        return f"{self.id}:{self._session_token}"
+        # Logout and password changes bump the generation: every session and remember-me cookie
+        # issued before carries the old number and is refused by load_user. (The cookies are
+        # signed with SECRET_KEY, so the number cannot be forged.)
+        return f"{self.id}:{self._generation}"
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SessionUser | None:
-    raw_id, _, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token:
+    raw_id, _, generation = user_id.partition(":")
+    if not raw_id.isdigit() or not generation.isdigit():
         return None
     account = accounts.get_account(int(raw_id))
-    if account is None or not hmac.compare_digest(account.session_token, token):
+    if account is None or account.session_generation != int(generation):
         return None
     return SessionUser(account)
+
+
+def start_session(account: Account, remember: bool = False) -> None:
+    """Log in on a fresh session: whatever the session held before (a planted id, an old CSRF
+    token) is dropped, so a session fixed before login is worthless after it."""
+    clear_session()
+    login_user(SessionUser(account), remember=remember)
+
+
+def clear_session() -> None:
+    """Empty the session, CSRF secret included; the next token is made from a new secret."""
+    session.clear()
+    # Flask-WTF caches this request's token in g: drop it, or the _csrf_token cookie set at the
+    # end of this request would carry a token for the secret just removed.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def is_public(path: str) -> bool:
@@ -179,7 +207,7 @@ def login():
     if form.validate_on_submit():
         account = accounts.authenticate(form.email.data or "", form.password.data or "")
         if account is not None:
-            login_user(SessionUser(account), remember=bool(form.remember.data))
+            start_session(account, remember=bool(form.remember.data))
             return redirect(next_url)
         # One message for unknown email and wrong password alike.
         error, status = "Email or password is wrong.", 401
@@ -197,14 +225,18 @@ def register():
     status = 200
     if form.validate_on_submit():
         try:
-            account = accounts.register(
+            accounts.register(
                 form.email.data or "", form.password.data or "", form.display_name.data or ""
             )
+        except EmailTaken:
+            # Answered exactly like a new account (issue #9 finding 9): the form must not tell
+            # whether an email has an account. The owner's account is not touched.
+            pass
         except AccountError as exc:
             error, status = str(exc), 400
-        else:
-            login_user(SessionUser(account))
-            return redirect(ONBOARDING_PATH)
+        if error is None:
+            flash(REGISTERED_MESSAGE, "success")
+            return redirect(url_for("auth.login", next=ONBOARDING_PATH))
     elif request.method == "POST":
         error, status = first_form_error(form) or "Fill in every field.", 400
     return (
@@ -223,7 +255,11 @@ def logout():
     form = LogoutForm()
     if not form.validate_on_submit():
         return redirect(DEFAULT_LANDING)
-    logout_user()
+    if current_user.is_authenticated:
+        # Server-side: every session of this account (and its remember-me cookie) ends now.
+        accounts.end_sessions(int(current_user.id))
+    clear_session()
+    logout_user()  # after clear: it marks the remember-me cookie for deletion in the session
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -242,8 +278,8 @@ def change_password():
         except AccountError as exc:
             error, status = str(exc), 400
         else:
-            # Re-issue this browser's session with the new token; others are now logged out.
-            login_user(SessionUser(account))
+            # Re-issue this browser's session with the new generation; others are logged out.
+            start_session(account)
             flash("Your password was changed. Other browsers have been logged out.", "success")
             return redirect("/profile")
     elif request.method == "POST":
@@ -269,6 +305,7 @@ def delete_account():
             error, status = str(exc), 400
         else:
             log.info("account %s deleted at the user's request", current_user.id)
+            clear_session()
             logout_user()
             flash("Your account and everything in it were deleted.", "info")
             return redirect(url_for("auth.login"))

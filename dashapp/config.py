@@ -10,6 +10,8 @@ from typing import Any
 
 from db.session import normalise_database_url
 
+MIB = 1024 * 1024
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable deployment; the message says what to set."""
@@ -82,6 +84,32 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY: bool = True
     REMEMBER_COOKIE_SAMESITE: str = "Lax"
     REMEMBER_COOKIE_SECURE: bool = False
+    # Security (issue #9); README "Configuration" lists the environment variable of each.
+    # Body size of any request (Flask answers 413 above it) ...
+    MAX_CONTENT_LENGTH: int = 1 * MIB
+    # ... except Dash callbacks, which carry dcc.Upload files base64-encoded in their JSON body.
+    MAX_UPLOAD_BYTES: int = 32 * MIB
+    MAX_PLAYLIST_TRACKS: int = 1000
+    # A CSRF token lives as long as the session it is bound to (logout ends both); a time limit
+    # would break a Dash page left open for an hour, whose callbacks carry the token.
+    WTF_CSRF_TIME_LIMIT: int | None = None
+    # Flask-WTF's HTTPS Referer check would refuse API clients that send no Referer; the Origin /
+    # Sec-Fetch-Site check in dashapp.security refuses cross-site writes without that cost.
+    WTF_CSRF_SSL_STRICT: bool = False
+    # Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (Heroku: 1).
+    PROXY_HOPS: int = 0
+    # Host names the app answers to (Flask returns 400 for others); None accepts any host.
+    TRUSTED_HOSTS: list[str] | None = None
+    HSTS: bool = False
+    # Throttling (Flask-Limiter). The memory:// store counts per process: it is only right for a
+    # single process (tests, `flask run`); set REDIS_URL so every worker and dyno share counts.
+    RATELIMIT_ENABLED: bool = True
+    RATELIMIT_STORAGE_URI: str = "memory://"
+    RATELIMIT_KEY_PREFIX: str = "mixmap"
+    LOGIN_LIMIT_ACCOUNT: str = "5 per 15 minutes"
+    LOGIN_LIMIT_IP: str = "30 per 15 minutes"
+    REGISTER_LIMIT_IP: str = "10 per hour"
+    API_LIMIT_USER: str = "600 per minute"
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -99,6 +127,8 @@ class Config:
                 )
             secret_key = _local_secret_key(instance)
         database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'mixmap.db'}"
+        hosts = [h.strip() for h in env.get("MIXMAP_TRUSTED_HOSTS", "").split(",") if h.strip()]
+        defaults = cls.__dataclass_fields__
         return cls(
             SECRET_KEY=secret_key,
             DATABASE_URL=normalise_database_url(database_url),
@@ -111,6 +141,24 @@ class Config:
             TRAIN_EMBEDDING=_embedding(env),
             SESSION_COOKIE_SECURE=production,
             REMEMBER_COOKIE_SECURE=production,
+            MAX_CONTENT_LENGTH=int(env.get("MIXMAP_MAX_REQUEST_BYTES", 1 * MIB)),
+            MAX_UPLOAD_BYTES=int(env.get("MIXMAP_MAX_UPLOAD_BYTES", 32 * MIB)),
+            MAX_PLAYLIST_TRACKS=int(env.get("MIXMAP_MAX_PLAYLIST_TRACKS", "1000")),
+            PROXY_HOPS=int(env.get("MIXMAP_PROXY_HOPS", "0")),
+            TRUSTED_HOSTS=hosts or None,
+            HSTS=production,
+            RATELIMIT_ENABLED=env.get("MIXMAP_RATELIMIT_ENABLED", "1") != "0",
+            RATELIMIT_STORAGE_URI=env.get("REDIS_URL") or "memory://",
+            RATELIMIT_KEY_PREFIX=env.get("MIXMAP_RATELIMIT_PREFIX", "mixmap"),
+            **{
+                name: env.get(f"MIXMAP_{name}", defaults[name].default)
+                for name in (
+                    "LOGIN_LIMIT_ACCOUNT",
+                    "LOGIN_LIMIT_IP",
+                    "REGISTER_LIMIT_IP",
+                    "API_LIMIT_USER",
+                )
+            },
         )
 
     @classmethod

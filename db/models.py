@@ -61,6 +61,8 @@ class User(Base):
     is_demo: Mapped[bool] = mapped_column(default=False, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Part of every session id (see dashapp.auth): bumping it ends all of the user's sessions.
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     preferences: Mapped[UserPreference | None] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -155,7 +157,11 @@ class Interaction(Base):
     """One feedback event; append-only, it is what retraining learns from."""
 
     __tablename__ = "interactions"
-    __table_args__ = (Index("ix_interactions_user_at", "user_id", "at"),)
+    __table_args__ = (
+        Index("ix_interactions_user_at", "user_id", "at"),
+        # Idempotent feedback: one event per (user, client event id); NULL ids never collide.
+        Index("uq_interactions_user_id_event_id", "user_id", "event_id", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -171,6 +177,8 @@ class Interaction(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # Where it happened ("home", "explore", "playlist:12", "demo"): evaluation separates sources.
     context: Mapped[str | None] = mapped_column(String(64))
+    # The id the client gave this event, so a retried request is recognised (migration 0002).
+    event_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class Ban(Base):

@@ -1,21 +1,33 @@
 """Engine and session factory from DATABASE_URL.
 
 SQLite is the embedded default: it runs with WAL (readers never block the writer), a busy timeout
-(a second writer waits instead of failing) and foreign keys on. PostgreSQL gets a checked pool.
+(a second writer waits instead of failing) and foreign keys on. A unit of work that writes
+(``session_scope(write=True)``) takes SQLite's write lock up front with ``BEGIN IMMEDIATE``: it
+waits its turn behind the busy timeout before reading, so what it read is still true when it writes
+(no lost update, no "database is locked" from upgrading a stale read transaction). Reads keep
+pysqlite's default and never queue behind writers. On PostgreSQL the same flag costs nothing; the
+pool pings connections before use and is dropped in any forked child (gunicorn workers,
+multiprocessing) so two processes never share one socket.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, Table, create_engine, event, insert
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# Rows per INSERT statement in a bulk write: keeps each statement (and the lock it holds) short and
+# under SQLite's bound-parameter limit.
+WRITE_BATCH_ROWS = 500
+# Execution option a write unit of work sets; the SQLite "begin" hook reads it.
+WRITE_LOCK_OPTION = "mixmap_write_lock"
 
 
 def normalise_database_url(url: str) -> str:
@@ -37,6 +49,14 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_sqlite(connection: Connection) -> None:
+    # pysqlite starts a transaction only at the first INSERT/UPDATE/DELETE, so a unit of work that
+    # reads first would decide on data another writer may change before it writes. A write unit
+    # takes the lock before its first read instead (SQLAlchemy's "pysqlite transactions" recipe).
+    if connection.get_execution_options().get(WRITE_LOCK_OPTION):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine with the settings each backend needs."""
     url = normalise_database_url(url)
@@ -46,6 +66,7 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
             url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
         )
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     pool_options = {
         "pool_pre_ping": True,
@@ -87,9 +108,15 @@ class Database:
         return self._sessions()
 
     @contextmanager
-    def session_scope(self) -> Iterator[Session]:
-        """One unit of work: commit once at the end, roll back everything on any error."""
+    def session_scope(self, *, write: bool = False) -> Iterator[Session]:
+        """One unit of work: commit once at the end, roll back everything on any error.
+
+        ``write=True`` for a unit that changes data: on SQLite it holds the write lock from its
+        first statement (see the module docstring), so concurrent writers queue instead of racing.
+        """
         session = self.session()
+        if write:
+            session.connection(execution_options={WRITE_LOCK_OPTION: True})
         try:
             yield session
             session.commit()
@@ -105,8 +132,31 @@ class Database:
 
 
 database = Database()
+# Any fork (gunicorn's post_fork hook does it too, and so do multiprocessing and the worker's
+# children) drops the parent's pooled connections in the child without closing them, as
+# SQLAlchemy's "Using Connection Pools with Multiprocessing" section recommends.
+os.register_at_fork(after_in_child=database.dispose_after_fork)
 
 
-def session_scope() -> Any:
+def session_scope(*, write: bool = False) -> Any:
     """Shorthand for ``database.session_scope()``, the way services open a unit of work."""
-    return database.session_scope()
+    return database.session_scope(write=write)
+
+
+def insert_in_batches(
+    session: Session,
+    table: Table,
+    rows: Iterable[Mapping[str, Any]],
+    batch_rows: int = WRITE_BATCH_ROWS,
+) -> int:
+    """Insert ``rows`` with one executemany per ``batch_rows``; returns how many were written.
+
+    Used for the big writes (playlist items): each statement stays small, and the unit of work
+    still commits or rolls back as one.
+    """
+    written = 0
+    remaining = iter(rows)
+    while batch := list(islice(remaining, batch_rows)):
+        session.execute(insert(table), batch)
+        written += len(batch)
+    return written

@@ -69,6 +69,29 @@ def tempo_octaves(tempo_a, tempo_b) -> np.ndarray:
     return np.where(np.isfinite(folded), folded, 0.5)
 
 
+def pair_costs(
+    key_a,
+    mode_a,
+    tempo_a,
+    energy_a,
+    key_b,
+    mode_b,
+    tempo_b,
+    energy_b,
+    weights: TransitionWeights | None = None,
+) -> np.ndarray:
+    """Cost of going from each track a to the matching track b; the arguments broadcast.
+
+    Element-wise arrays give one cost per pair (O(n) for consecutive tracks); a column against
+    a row gives the whole matrix.
+    """
+    weights = weights or TransitionWeights()
+    cost = weights.key * key_cost(key_a, mode_a, key_b, mode_b)
+    cost = cost + weights.tempo * tempo_octaves(tempo_a, tempo_b) / TEMPO_UNIT_OCTAVES
+    energy_jump = np.abs(np.asarray(energy_a, float) - np.asarray(energy_b, float))
+    return cost + weights.energy * energy_jump / ENERGY_UNIT
+
+
 def transition_matrix(
     key: np.ndarray,
     mode: np.ndarray,
@@ -76,17 +99,17 @@ def transition_matrix(
     energy: np.ndarray,
     weights: TransitionWeights | None = None,
 ) -> np.ndarray:
-    """``cost[i, j]``: how rough going from track i to track j sounds. Symmetric, zero diagonal."""
-    weights = weights or TransitionWeights()
+    """``cost[i, j]``: how rough going from track i to track j sounds. Symmetric, zero diagonal.
+
+    O(n^2) memory: only for re-ordering, whose input is bounded by the playlist length cap.
+    """
     key = np.asarray(key)
     mode = np.asarray(mode)
     tempo = np.asarray(tempo, float)
     energy = np.asarray(energy, float)
-    cost = weights.key * key_cost(key[:, None], mode[:, None], key[None, :], mode[None, :])
-    cost = cost + weights.tempo * tempo_octaves(tempo[:, None], tempo[None, :]) / (
-        TEMPO_UNIT_OCTAVES
-    )
-    cost = cost + weights.energy * np.abs(energy[:, None] - energy[None, :]) / ENERGY_UNIT
+    column = (key[:, None], mode[:, None], tempo[:, None], energy[:, None])
+    row = (key[None, :], mode[None, :], tempo[None, :], energy[None, :])
+    cost = pair_costs(*column, *row, weights=weights)
     np.fill_diagonal(cost, 0.0)
     return cost
 

@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 
 from db import migrate
 from db.session import Database, create_db_engine, database
+from tests.web_client import CsrfClient
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("MIXMAP_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
@@ -114,6 +115,8 @@ def app(sqlite_database_url: str, tmp_path: Path):
     from dashapp.config import Config
 
     server = create_app(Config.for_testing(sqlite_database_url, tmp_path / "models"))
+    # Sends the _csrf_token cookie back as X-CSRFToken, like Dash's renderer (tests/web_client.py).
+    server.test_client_class = CsrfClient
     yield server
     database.engine.dispose()
 

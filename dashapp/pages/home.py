@@ -7,6 +7,8 @@ the database, so the list changes at once without a reload or a retrain.
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from typing import Any
 
 import dash
@@ -24,6 +26,17 @@ dash.register_page(__name__, path="/", title="Home · Mixmap")
 
 RECOMMENDATIONS_SHOWN = 20
 TICK_ID = "home-feedback-tick"
+PAGE_VIEW_ID = "home-page-view"
+
+
+def click_event_id(page_view: str | None, tick: int | None, button: dict, clicks: Any) -> str:
+    """One id per click: the same callback delivered twice records one event.
+
+    A page view, the feedback count so far (each recorded click re-renders the buttons) and the
+    button's own click count single out a click; hashed to fit the 64-character column.
+    """
+    raw = f"{page_view}|{tick}|{button.get('track')}|{button.get('kind')}|{clicks}"
+    return "home-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
 def _user_id() -> int:
@@ -68,6 +81,7 @@ def layout(**_query: Any) -> html.Div:
     return html.Div(
         [
             dcc.Store(id=TICK_ID, data=0),
+            dcc.Store(id=PAGE_VIEW_ID, data=uuid.uuid4().hex),
             *([onboarding_banner()] if profile.needs_onboarding(user_id) else []),
             dbc.Row(
                 [
@@ -105,15 +119,22 @@ def layout(**_query: Any) -> html.Div:
     Output("feedback-toast", "is_open"),
     FEEDBACK_INPUT,
     State(TICK_ID, "data"),
+    State(PAGE_VIEW_ID, "data"),
     prevent_initial_call=True,
 )
-def record_click(_clicks: list[int | None], tick: int | None):
+def record_click(_clicks: list[int | None], tick: int | None, page_view: str | None):
     # A re-rendered list inserts fresh buttons (n_clicks 0), which also fires this: skip those.
     if not isinstance(ctx.triggered_id, dict) or not any(t["value"] for t in ctx.triggered):
         raise PreventUpdate
     track_id, kind = ctx.triggered_id["track"], ctx.triggered_id["kind"]
     try:
-        outcome = feedback.record_feedback(_user_id(), track_id, kind, context="home")
+        outcome = feedback.record_feedback(
+            _user_id(),
+            track_id,
+            kind,
+            context="home",
+            event_id=click_event_id(page_view, tick, ctx.triggered_id, ctx.triggered[0]["value"]),
+        )
     except feedback.FeedbackError as error:
         return dash.no_update, str(error), "danger", True
     return (tick or 0) + 1, outcome.message, "success", True

@@ -1,24 +1,26 @@
 """Accounts: register, authenticate, change password, delete; the rules a password must meet.
 
-Passwords are hashed with werkzeug's scrypt. A failed login costs the same whether or not the email
-exists (a dummy hash is checked), and says only "email or password is wrong", so the login form
-cannot be used to find out who has an account.
+Passwords are hashed with Argon2id (``services.passwords``); an older hash is replaced at the next
+successful login. A failed login costs the same whether or not the email exists (a dummy hash is
+checked), and says only "email or password is wrong"; registering answers the same way whether or
+not the email is taken, so neither form tells who has an account.
+
+Each account has a session generation that is part of every session id: ``end_sessions`` (logout)
+and a password change bump it, so every session and remember-me cookie issued before stops working.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import func, select, update
 
+from dashapp.services.passwords import hash_password, needs_rehash, verify_password
 from db.models import User, utcnow
 from db.session import session_scope
 
-PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 10
 # A handful of passwords that meet the length rule and are still the first thing an attacker tries.
 COMMON_PASSWORDS = frozenset(
@@ -28,8 +30,8 @@ COMMON_PASSWORDS = frozenset(
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_EMAIL_LENGTH = 254
 MAX_DISPLAY_NAME_LENGTH = 80
-# Checked when the email is unknown, so both failure paths spend one scrypt verification.
-_DUMMY_HASH = generate_password_hash("not a real password", method=PASSWORD_METHOD)
+# Checked when the email is unknown, so both failure paths spend one hash verification.
+_DUMMY_HASH = hash_password("not a real password")
 
 
 class AccountError(ValueError):
@@ -42,9 +44,9 @@ class Account:
     email: str
     display_name: str
     is_admin: bool
-    # Changes whenever the password does: sessions and remember-me cookies carry it, so changing
-    # the password logs out every other browser.
-    session_token: str
+    # Sessions and remember-me cookies carry it; logout and password changes bump it, which ends
+    # every session issued before.
+    session_generation: int
     created_at: datetime
 
 
@@ -54,13 +56,9 @@ def _account(user: User) -> Account:
         email=user.email,
         display_name=user.display_name,
         is_admin=user.is_admin,
-        session_token=session_token(user.password_hash or ""),
+        session_generation=user.session_generation or 0,
         created_at=user.created_at,
     )
-
-
-def session_token(password_hash: str) -> str:
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
 
 
 def normalise_email(email: str) -> str:
@@ -88,20 +86,27 @@ def password_problem(password: str, email: str = "") -> str | None:
     return None
 
 
+class EmailTaken(AccountError):
+    """Registration with an email that has an account. Callers must not reveal this to the
+    client (see ``dashapp.auth.register``); the existing account is left untouched."""
+
+
 def register(email: str, password: str, display_name: str = "") -> Account:
     email = check_email(email)
     problem = password_problem(password, email)
     if problem:
         raise AccountError(problem)
     display_name = " ".join(display_name.split())[:MAX_DISPLAY_NAME_LENGTH] or email.split("@")[0]
-    with session_scope() as session:
+    # Hash before looking: a taken email costs the same time as a new one.
+    password_hash = hash_password(password)
+    with session_scope(write=True) as session:
         taken = session.scalar(select(User.id).where(User.email == email))
         if taken is not None:
-            raise AccountError("An account with that email already exists. Log in instead.")
+            raise EmailTaken("An account with that email already exists.")
         user = User(
             email=email,
             display_name=display_name,
-            password_hash=generate_password_hash(password, method=PASSWORD_METHOD),
+            password_hash=password_hash,
             last_login_at=utcnow(),
         )
         session.add(user)
@@ -110,15 +115,30 @@ def register(email: str, password: str, display_name: str = "") -> Account:
 
 
 def authenticate(email: str, password: str) -> Account | None:
-    """The account for these credentials, or None; the same work either way."""
-    with session_scope() as session:
+    """The account for these credentials, or None; the same work either way.
+
+    A correct password stored with older hash parameters is re-hashed with today's.
+    """
+    with session_scope(write=True) as session:
         user = session.scalar(select(User).where(User.email == normalise_email(email)))
         stored = user.password_hash if user is not None and user.password_hash else None
-        matches = check_password_hash(stored or _DUMMY_HASH, password)
+        matches = verify_password(stored or _DUMMY_HASH, password)
         if user is None or stored is None or not matches:
             return None
+        if needs_rehash(stored):
+            user.password_hash = hash_password(password)
         user.last_login_at = utcnow()
         return _account(user)
+
+
+def end_sessions(user_id: int) -> None:
+    """Log the user out everywhere: sessions and remember-me cookies issued so far stop working."""
+    with session_scope(write=True) as session:
+        session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(session_generation=User.session_generation + 1)
+        )
 
 
 def get_account(user_id: int) -> Account | None:
@@ -130,34 +150,35 @@ def get_account(user_id: int) -> Account | None:
 
 
 def change_password(user_id: int, current_password: str, new_password: str) -> Account:
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         user = session.get(User, user_id)
         if user is None or user.password_hash is None:
             raise AccountError("This account no longer exists.")
-        if not check_password_hash(user.password_hash, current_password):
+        if not verify_password(user.password_hash, current_password):
             raise AccountError("Your current password is wrong.")
         problem = password_problem(new_password, user.email)
         if problem:
             raise AccountError(problem)
         if new_password == current_password:
             raise AccountError("Choose a password different from the current one.")
-        user.password_hash = generate_password_hash(new_password, method=PASSWORD_METHOD)
+        user.password_hash = hash_password(new_password)
+        user.session_generation = (user.session_generation or 0) + 1
         return _account(user)
 
 
 def delete_account(user_id: int, password: str) -> None:
     """Delete the user and (ON DELETE CASCADE) their feedback, bans, preferences and playlists."""
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         user = session.get(User, user_id)
         if user is None or user.password_hash is None:
             raise AccountError("This account no longer exists.")
-        if not check_password_hash(user.password_hash, password):
+        if not verify_password(user.password_hash, password):
             raise AccountError("Your password is wrong; the account was not deleted.")
         session.delete(user)
 
 
 def set_admin(email: str, is_admin: bool = True) -> Account:
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         user = session.scalar(select(User).where(User.email == normalise_email(email)))
         if user is None or user.password_hash is None:
             raise AccountError(f"No account with the email {email!r}.")

@@ -1,8 +1,10 @@
 """Record what a listener did with a track (like, favourite, skip, play, ban) and manage their bans.
 
 Each call is one transaction: the feedback event and, for bans, the standing ban land together or
-not at all. The user id always comes from the caller's ``current_user``; ids the client sends
-(track, artist, ban) are checked to exist and, for bans, to belong to that user.
+not at all. A client may name each event with its own ``event_id``: a retried request with the same
+id (a timeout, a double delivery) finds the stored event, stores nothing and answers as success.
+The user id always comes from the caller's ``current_user``; ids the client sends (track, artist,
+ban) are checked to exist and, for bans, to belong to that user.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Ban, Interaction, Track, User, utcnow
@@ -30,6 +33,7 @@ FEEDBACK_KINDS: tuple[str, ...] = (
     BAN_ARTIST,
 )
 MAX_CONTEXT_LENGTH = 64
+MAX_EVENT_ID_LENGTH = 64
 
 
 class FeedbackError(ValueError):
@@ -42,6 +46,7 @@ class FeedbackOutcome:
     track_id: str
     artist_id: int
     message: str  # a short confirmation for the user: "Liked “Song”."
+    replayed: bool = False  # True when this event_id was already stored: nothing was written
 
 
 def _track(session: Session, track_id: str) -> Track:
@@ -65,6 +70,27 @@ def _ensure_ban(
         session.add(Ban(user_id=user_id, track_id=track_id, artist_id=artist_id))
 
 
+def check_event_id(event_id: object) -> str | None:
+    """A client event id: None, or 1..64 printable characters."""
+    if event_id is None:
+        return None
+    if (
+        not isinstance(event_id, str)
+        or not 1 <= len(event_id) <= MAX_EVENT_ID_LENGTH
+        or not event_id.isprintable()
+    ):
+        raise FeedbackError(
+            f"event_id must be a string of 1 to {MAX_EVENT_ID_LENGTH} printable characters."
+        )
+    return event_id
+
+
+def _stored_event(session: Session, user_id: int, event_id: str) -> Interaction | None:
+    return session.scalar(
+        select(Interaction).where(Interaction.user_id == user_id, Interaction.event_id == event_id)
+    )
+
+
 def record_feedback(
     user_id: int,
     track_id: str,
@@ -72,13 +98,50 @@ def record_feedback(
     *,
     context: str = "home",
     now: datetime | None = None,
+    event_id: str | None = None,
 ) -> FeedbackOutcome:
-    """Log one event; ``ban_track`` / ``ban_artist`` also add the standing ban (idempotently)."""
+    """Log one event; ``ban_track`` / ``ban_artist`` also add the standing ban (idempotently).
+
+    With an ``event_id`` the call is idempotent per user: a replay returns the first outcome
+    (``replayed=True``) and writes nothing.
+    """
     if kind not in FEEDBACK_KINDS:
         raise FeedbackError(f"Unknown feedback {kind!r}: use one of {', '.join(FEEDBACK_KINDS)}.")
+    event_id = check_event_id(event_id)
+    try:
+        return _record(user_id, track_id, kind, context, now, event_id)
+    except IntegrityError:
+        # Two deliveries of one event raced (PostgreSQL; SQLite write units queue): the loser
+        # finds the winner's row. Anything else is a real error.
+        if event_id is None:
+            raise
+        with session_scope() as session:
+            stored = _stored_event(session, user_id, event_id)
+            if stored is None:
+                raise
+            return _replay(session, stored, kind)
+
+
+def _replay(session: Session, stored: Interaction, kind: str) -> FeedbackOutcome:
+    track = _track(session, stored.track_id)
+    return FeedbackOutcome(
+        kind, track.id, track.artist_id, _confirmation(kind, track), replayed=True
+    )
+
+
+def _record(
+    user_id: int,
+    track_id: str,
+    kind: str,
+    context: str,
+    now: datetime | None,
+    event_id: str | None,
+) -> FeedbackOutcome:
     event_kind = InteractionKind.BAN if kind in (BAN_TRACK, BAN_ARTIST) else InteractionKind(kind)
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         _require_user(session, user_id)
+        if event_id is not None and (stored := _stored_event(session, user_id, event_id)):
+            return _replay(session, stored, kind)
         track = _track(session, track_id)
         session.add(
             Interaction(
@@ -87,6 +150,7 @@ def record_feedback(
                 kind=event_kind,
                 at=now or utcnow(),
                 context=(context or None) and context[:MAX_CONTEXT_LENGTH],
+                event_id=event_id,
             )
         )
         if kind == BAN_TRACK:
@@ -109,7 +173,7 @@ def _confirmation(kind: str, track: Track) -> str:
 
 
 def ban_artist(user_id: int, artist_id: int) -> None:
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         _require_user(session, user_id)
         if not listeners.existing_artist_ids(session, [int(artist_id)]):
             raise FeedbackError(f"There is no artist with id {artist_id!r}.")
@@ -118,14 +182,14 @@ def ban_artist(user_id: int, artist_id: int) -> None:
 
 def ban_track(user_id: int, track_id: str) -> None:
     """A ban without a feedback event (from the API or the profile); Home uses record_feedback."""
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         _require_user(session, user_id)
         _ensure_ban(session, user_id, track_id=_track(session, track_id).id)
 
 
 def unban(user_id: int, ban_id: int) -> bool:
     """Lift one of the user's bans; False when they have no ban with that id (someone else's)."""
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         result = session.execute(delete(Ban).where(Ban.id == int(ban_id), Ban.user_id == user_id))
         return bool(result.rowcount)
 

@@ -17,13 +17,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from dashapp.services import playlist_export
 from db.models import Playlist, PlaylistItem, utcnow
 from db.queries import playlists as queries
 from db.queries import track_artists
-from db.session import session_scope
+from db.session import insert_in_batches, session_scope
 from ml.ordering import flow_series
 from ml.playlists import (
     EDITS,
@@ -36,6 +37,9 @@ from ml.playlists import (
 from ml.recommender import Exclusions
 
 MAX_NAME_LENGTH = 200
+# The longest playlist anyone may store (MIXMAP_MAX_PLAYLIST_TRACKS overrides it): long enough for
+# a day of music, short enough that every request on a playlist stays a bounded amount of work.
+DEFAULT_MAX_PLAYLIST_TRACKS = 1000
 # The standard formats (see ``playlist_export``) and Mixmap's own JSON (the API's playlist body).
 EXPORT_FORMATS: dict[str, str] = {
     **{name: form.mimetype for name, form in playlist_export.FORMATS.items()},
@@ -61,6 +65,31 @@ class PlaylistNotFound(LookupError):
 
 class PlaylistReadOnly(PlaylistServiceError):
     """A curated playlist: it can be read and duplicated, not changed."""
+
+
+class PlaylistTooLong(PlaylistServiceError):
+    """The playlist would hold more tracks than the configured maximum (the API answers 400)."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(
+            f"a playlist holds at most {limit} tracks; this one would have {count}: "
+            "split it into several playlists"
+        )
+        self.count = count
+        self.limit = limit
+
+
+def max_playlist_tracks() -> int:
+    """The configured cap (``MAX_PLAYLIST_TRACKS``), or the default outside an app."""
+    if has_app_context():
+        return int(current_app.config.get("MAX_PLAYLIST_TRACKS", DEFAULT_MAX_PLAYLIST_TRACKS))
+    return DEFAULT_MAX_PLAYLIST_TRACKS
+
+
+def check_length(count: int) -> None:
+    limit = max_playlist_tracks()
+    if count > limit:
+        raise PlaylistTooLong(count, limit)
 
 
 @dataclass(frozen=True)
@@ -199,7 +228,8 @@ def create_playlist(
 ) -> PlaylistDetail:
     """A new playlist of these tracks (unknown ids are an error, repeats are kept as asked)."""
     name = check_name(name)
-    with session_scope() as session:
+    check_length(len(track_ids))
+    with session_scope(write=True) as session:
         tracks = queries.tracks_frame(session, list(track_ids))
         unknown = sorted(set(map(str, track_ids)) - set(tracks["track_id"]))
         if unknown:
@@ -212,11 +242,24 @@ def create_playlist(
         )
         session.add(playlist)
         session.flush()
-        for position, track_id in enumerate(track_ids):
-            session.add(
-                PlaylistItem(playlist_id=playlist.id, position=position, track_id=str(track_id))
-            )
+        _insert_items(
+            session,
+            playlist.id,
+            ((position, str(track_id), False) for position, track_id in enumerate(track_ids)),
+        )
         return _detail(session, playlist, note)
+
+
+def _insert_items(session: Session, playlist_id: int, items: Any) -> None:
+    """Write (position, track_id, locked) rows in bounded batches (one unit of work still)."""
+    insert_in_batches(
+        session,
+        PlaylistItem.__table__,
+        (
+            {"playlist_id": playlist_id, "position": p, "track_id": t, "locked": locked}
+            for p, t, locked in items
+        ),
+    )
 
 
 def loaded_model() -> Any:
@@ -348,7 +391,7 @@ def edit_playlist(user_id: int, playlist_id: int, operation: str, **params: Any)
     reorder; stored in one transaction."""
     if operation not in EDITS:
         raise PlaylistServiceError(f"unknown edit {operation!r}: choose from {', '.join(EDITS)}")
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         playlist = _owned(session, user_id, playlist_id)
         items = queries.items_frame(session, playlist.id)
         try:
@@ -364,7 +407,8 @@ def edit_playlist(user_id: int, playlist_id: int, operation: str, **params: Any)
 def reorder(user_id: int, playlist_id: int, track_order: Sequence[str]) -> PlaylistDetail:
     """Store the order the user dragged into, given as the track ids in their new order (a track
     that appears twice is matched copy by copy)."""
-    with session_scope() as session:
+    check_length(len(track_order))
+    with session_scope(write=True) as session:
         playlist = _owned(session, user_id, playlist_id)
         items = queries.items_frame(session, playlist.id)
         current = items["track_id"].astype(str).tolist()
@@ -381,18 +425,20 @@ def reorder(user_id: int, playlist_id: int, track_order: Sequence[str]) -> Playl
 
 
 def add_tracks(user_id: int, playlist_id: int, track_ids: Sequence[str]) -> PlaylistDetail:
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         playlist = _owned(session, user_id, playlist_id)
         _append(session, playlist, track_ids)
         return _detail(session, playlist)
 
 
 def _append(session: Session, playlist: Playlist, track_ids: Sequence[str]) -> None:
+    check_length(len(track_ids))  # before any look-up: the list came from the client
     found = queries.tracks_frame(session, track_ids)
     unknown = sorted(set(map(str, track_ids)) - set(found["track_id"]))
     if unknown:
         raise PlaylistServiceError(f"track {unknown[0]!r} is not in the catalogue")
     items = queries.items_frame(session, playlist.id)
+    check_length(len(items) + len(track_ids))
     new = pd.DataFrame({"track_id": list(map(str, track_ids)), "locked": False})
     _sync_items(session, playlist, pd.concat([items, new], ignore_index=True))
 
@@ -406,7 +452,7 @@ def suggest_more(
     model: Any = None,
 ) -> PlaylistDetail:
     """Append tracks that continue the playlist (never its own songs, never bans)."""
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         playlist = _owned(session, user_id, playlist_id)
         current = queries.items_frame(session, playlist.id)["track_id"].astype(str).tolist()
         try:
@@ -425,7 +471,7 @@ def suggest_more(
 
 def refresh(user_id: int, playlist_id: int, *, model: Any = None) -> PlaylistDetail:
     """Re-run a smart playlist's generator; locked tracks stay at their positions."""
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         playlist = _owned(session, user_id, playlist_id)
         if not playlist.generator:
             raise PlaylistServiceError("this playlist was not generated, so it cannot be re-run")
@@ -452,7 +498,7 @@ def rename(
     user_id: int, playlist_id: int, name: str, description: str | None = None
 ) -> PlaylistDetail:
     name = check_name(name)
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         playlist = _owned(session, user_id, playlist_id)
         playlist.name = name
         if description is not None:
@@ -463,7 +509,7 @@ def rename(
 
 def duplicate(user_id: int, playlist_id: int, name: str | None = None) -> PlaylistDetail:
     """A copy the user owns (of their own playlist or of a curated one), locks included."""
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         source = queries.visible_playlist(session, playlist_id, user_id)
         if source is None:
             raise PlaylistNotFound(playlist_id)
@@ -473,22 +519,19 @@ def duplicate(user_id: int, playlist_id: int, name: str | None = None) -> Playli
             description=source.description,
             generator=source.generator,
         )
+        check_length(queries.item_count(session, source.id))
         session.add(copy)
         session.flush()
-        for item in source.items:
-            session.add(
-                PlaylistItem(
-                    playlist_id=copy.id,
-                    position=item.position,
-                    track_id=item.track_id,
-                    locked=item.locked,
-                )
-            )
+        _insert_items(
+            session,
+            copy.id,
+            ((item.position, item.track_id, item.locked) for item in source.items),
+        )
         return _detail(session, copy)
 
 
 def delete(user_id: int, playlist_id: int) -> None:
-    with session_scope() as session:
+    with session_scope(write=True) as session:
         session.delete(_owned(session, user_id, playlist_id))
 
 

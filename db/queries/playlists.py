@@ -113,6 +113,16 @@ def owned_playlist(session: Session, playlist_id: int, user_id: int) -> Playlist
     )
 
 
+def item_count(session: Session, playlist_id: int) -> int:
+    """How many tracks a playlist holds, without loading them."""
+    return (
+        session.scalar(
+            select(func.count(PlaylistItem.id)).where(PlaylistItem.playlist_id == playlist_id)
+        )
+        or 0
+    )
+
+
 def _track_select():
     return [getattr(Track, column) for column in TRACK_COLUMNS]
 

@@ -31,6 +31,12 @@ def register(duo, email: str) -> None:
     fill(duo, "#password", PASSWORD)
     fill(duo, "#confirm", PASSWORD)
     duo.find_element("#register-submit").click()
+    # Signing up answers the same whether or not the email had an account, so it does not log
+    # in: the login page comes next (and leads to onboarding).
+    duo.wait_for_element("#login-submit", timeout=WAIT)
+    fill(duo, "#email", email)
+    fill(duo, "#password", PASSWORD)
+    duo.find_element("#login-submit").click()
 
 
 def log_in(duo, email: str, remember: bool = False) -> None:

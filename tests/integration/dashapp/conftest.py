@@ -215,11 +215,13 @@ PASSWORD = "correct horse battery"
 
 
 def register(client, email: str = "ada@example.com", name: str = "Ada") -> int:
-    """Register through the real form (CSRF is off in tests) and return the new user's id."""
+    """Sign up and log in through the real forms and return the new user's id."""
     response = client.post(
         "/register",
         data={"display_name": name, "email": email, "password": PASSWORD, "confirm": PASSWORD},
     )
+    assert response.status_code == 302, response.data
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302, response.data
     from sqlalchemy import select
 

@@ -12,6 +12,7 @@ from ml.ordering import (
     flow_series,
     separate_artists,
     sort_by,
+    transition_costs,
 )
 from ml.transitions import path_cost
 
@@ -150,3 +151,32 @@ def test_flow_series_has_one_point_per_track_with_arrival_costs():
     assert series["tempo"].tolist() == items["tempo"].tolist()
     assert series["transition_cost"].iloc[0] == 0
     assert (series["transition_cost"].iloc[1:] > 0).all()
+
+
+def test_transition_costs_are_linear_in_the_playlist_length():
+    """Issue #9 finding 1: the sparkline's costs once came from the n x n matrix's diagonal
+    (a 12,000-track playlist: 4.5 GB). Same values, without the matrix."""
+    import tracemalloc
+
+    rng = np.random.default_rng(3)
+    n = 4000
+    items = pd.DataFrame(
+        {
+            "key": rng.integers(-1, 12, n),
+            "mode": rng.integers(0, 2, n),
+            "tempo": rng.uniform(60, 180, n),
+            "energy": rng.uniform(0, 1, n),
+        }
+    )
+    small = items.head(50)
+    matrix = flow_cost_matrix(small)
+    np.testing.assert_allclose(transition_costs(small), matrix[np.arange(49), np.arange(1, 50)])
+    tracemalloc.start()
+    try:
+        costs = transition_costs(items)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert costs.shape == (n - 1,)
+    # One n x n float matrix alone would be 128 MB; a few length-n arrays are well under 5 MB.
+    assert peak < 5_000_000
