@@ -129,7 +129,7 @@ def test_import_is_strict_but_setup_skips_a_zero_duration_row_with_a_summary(
     with database.session_scope() as session:
         assert session.query(Track).count() == 0
 
-    monkeypatch.setattr(setup_cli, "_ensure_model", lambda _model_dir: None)  # no training here
+    monkeypatch.setattr(setup_cli, "_ensure_model", lambda *_args: None)  # no training here
     result = cli_app.test_cli_runner().invoke(args=["setup", "--catalog", str(path)])
     assert result.exit_code == 0, result.output
     assert "Skipped 1 invalid rows of 5:" in result.output
