@@ -1,0 +1,174 @@
+"""Find the catalogue track of each listen: Spotify id, then normalised keys, then fuzzy titles.
+
+Order and guards, each chosen so a wrong match is rarer than a missed one (a wrong match puts a
+song the user never heard into their taste; a miss only loses one listen):
+
+1. the Spotify id, when the listen carries one and the catalogue has it (catalogue ids are
+   Spotify's);
+2. the same artist key and the same light title key, then the same base title key (any version
+   of the song); several catalogue tracks on one key: the most popular;
+3. fuzzy titles (rapidfuzz ``ratio`` >= ``title_threshold``) among that artist's tracks only; a
+   tie between two different titles is ambiguous and stays unmatched;
+4. when the artist key is not in the catalogue at all, artists within a small edit distance
+   (one edit for names of 4-11 characters, two from 12 on, none below 4) are tried with the
+   same title rules; a title that fits two of them is ambiguous. When the artist exists but has
+   no such title, its near neighbours are tried with exact title keys only.
+
+A title is never matched across artists beyond that edit distance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from db.importers.history.listen import Listen
+from db.importers.history.normalise import artist_key, artist_keys, base_title_key, title_key
+
+BY_SPOTIFY_ID = "spotify_id"
+BY_NAME = "name"
+BY_FUZZY = "fuzzy"
+DEFAULT_TITLE_THRESHOLD = 85.0
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    track_id: str
+    title: str
+    artist: str  # the primary artist's name
+    artist_names: str = ""  # every credited artist as the catalogue shows them
+    popularity: float = 0.0
+
+
+@dataclass(frozen=True)
+class Match:
+    track_id: str
+    method: str  # BY_SPOTIFY_ID, BY_NAME or BY_FUZZY
+
+
+@dataclass
+class _Artist:
+    # light title key -> (popularity, track id) of the best track; the same for base keys.
+    light: dict[str, tuple[float, str]] = field(default_factory=dict)
+    base: dict[str, tuple[float, str]] = field(default_factory=dict)
+
+
+def _keep_best(table: dict[str, tuple[float, str]], key: str, candidate: tuple[float, str]) -> None:
+    current = table.get(key)
+    # Most popular wins; the smaller id breaks ties so the result does not depend on row order.
+    if (
+        current is None
+        or candidate[0] > current[0]
+        or (candidate[0] == current[0] and candidate[1] < current[1])
+    ):
+        table[key] = candidate
+
+
+def max_artist_edits(key: str) -> int:
+    """Typos tolerated in an artist name of this length: none for very short names."""
+    if len(key) < 4:
+        return 0
+    return 1 if len(key) < 12 else 2
+
+
+class CatalogueMatcher:
+    """An in-memory index of the catalogue; ``match`` is pure and caches per distinct listen."""
+
+    def __init__(
+        self,
+        entries: Iterable[CatalogueEntry],
+        *,
+        title_threshold: float = DEFAULT_TITLE_THRESHOLD,
+    ) -> None:
+        self.title_threshold = title_threshold
+        self._ids: set[str] = set()
+        self._artists: dict[str, _Artist] = {}
+        for entry in entries:
+            self._ids.add(entry.track_id)
+            candidate = (float(entry.popularity or 0.0), entry.track_id)
+            keys = {artist_key(entry.artist)}
+            if entry.artist_names:
+                keys.add(artist_key(entry.artist_names))
+            light, base = title_key(entry.title), base_title_key(entry.title)
+            for key in keys - {""}:
+                artist = self._artists.setdefault(key, _Artist())
+                _keep_best(artist.light, light, candidate)
+                _keep_best(artist.base, base, candidate)
+        self._artist_names = list(self._artists)
+        self._cache: dict[tuple[str, str, str | None], Match | None] = {}
+
+    @property
+    def track_count(self) -> int:
+        return len(self._ids)
+
+    def match(self, listen: Listen) -> Match | None:
+        key = (listen.artist, listen.track, listen.spotify_track_id)
+        if key not in self._cache:
+            self._cache[key] = self._match(listen)
+        return self._cache[key]
+
+    def _match(self, listen: Listen) -> Match | None:
+        if listen.spotify_track_id and listen.spotify_track_id in self._ids:
+            return Match(listen.spotify_track_id, BY_SPOTIFY_ID)
+        light, base = title_key(listen.track), base_title_key(listen.track)
+        keys = artist_keys(listen.artist)
+        for key in keys:
+            artist = self._artists.get(key)
+            if artist is None:
+                continue
+            found = _exact(artist, light, base)
+            if found:
+                return Match(found, BY_NAME)
+            fuzzy = self._fuzzy_title(artist, base)
+            if fuzzy:
+                return Match(fuzzy, BY_FUZZY)
+        exact_only = any(key in self._artists for key in keys)
+        return self._near_artists(keys[0], light, base, exact_only=exact_only)
+
+    def _fuzzy_title(self, artist: _Artist, base: str) -> str | None:
+        best = process.extract(
+            base, list(artist.base), scorer=fuzz.ratio, score_cutoff=self.title_threshold, limit=2
+        )
+        if not best:
+            return None
+        if len(best) == 2 and best[0][1] == best[1][1]:
+            return None  # two different titles fit equally well: not ours to guess
+        return artist.base[best[0][0]][1]
+
+    def _near_artists(self, key: str, light: str, base: str, *, exact_only: bool) -> Match | None:
+        edits = max_artist_edits(key)
+        if edits == 0:
+            return None
+        neighbours = process.extract(
+            key,
+            self._artist_names,
+            scorer=Levenshtein.distance,
+            score_cutoff=edits,
+            limit=10,
+        )
+        found: list[tuple[int, int, str]] = []  # (edits, exact? 0 : 1, track id)
+        for name, distance, _ in neighbours:
+            if name == key:
+                continue
+            artist = self._artists[name]
+            exact = _exact(artist, light, base)
+            if exact:
+                found.append((int(distance), 0, exact))
+            elif not exact_only:
+                fuzzy = self._fuzzy_title(artist, base)
+                if fuzzy:
+                    found.append((int(distance), 1, fuzzy))
+        if not found:
+            return None
+        found.sort()
+        if len(found) > 1 and found[0][:2] == found[1][:2] and found[0][2] != found[1][2]:
+            return None  # two artists as close, both with the title: ambiguous
+        return Match(found[0][2], BY_FUZZY)
+
+
+def _exact(artist: _Artist, light: str, base: str) -> str | None:
+    hit = artist.light.get(light) or artist.base.get(base)
+    return hit[1] if hit else None
