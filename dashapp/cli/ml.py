@@ -23,6 +23,8 @@ from ml.artifact import FORMAT_VERSION, IncompatibleModelError, latest_version, 
 # triggers training"; a worker someone started on purpose should still do something).
 DEFAULT_RETRAIN_AFTER_EVENTS = 100
 DEFAULT_WATCH_SECONDS = 60.0
+# How often the worker looks for queued jobs between retrain checks: an upload should start soon.
+JOB_POLL_SECONDS = 5.0
 
 
 @click.group("ml")
@@ -125,6 +127,7 @@ def watch_command(threshold: int | None, interval: float, once: bool, embedding:
     model_dir = Path(current_app.config["MODEL_DIR"])
     click.echo(f"Watching for {threshold} new feedback events (every {interval:g} s).")
     while True:
+        _run_queued_jobs()
         reason = retrain_reason(model_dir, threshold)
         if reason:
             _echo_progress(f"Retraining: {reason}")
@@ -134,7 +137,28 @@ def watch_command(threshold: int | None, interval: float, once: bool, embedding:
                 _echo_progress(f"Not trained: {error.message}")
         if once:
             return
-        time.sleep(max(interval, 1.0))
+        _wait_running_jobs(max(interval, 1.0))
+
+
+def _run_queued_jobs() -> None:
+    """Queued background jobs (history imports): someone is watching their progress bar."""
+    from dashapp.services.jobs import run_pending_jobs
+
+    try:
+        ran = run_pending_jobs()
+    except Exception as error:  # a broken job must not stop the worker's retraining
+        _echo_progress(f"Running queued jobs failed: {error}")
+        return
+    if ran:
+        _echo_progress(f"Ran {ran} queued job{'s' if ran != 1 else ''}")
+
+
+def _wait_running_jobs(seconds: float) -> None:
+    """Sleep until the next retrain check, starting queued jobs every few seconds meanwhile."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(min(left, JOB_POLL_SECONDS))
+        _run_queued_jobs()
 
 
 def retrain_reason(model_dir: Path, threshold: int) -> str | None:
