@@ -238,6 +238,43 @@ def latest_import(user_id: int) -> JobView | None:
         return job_queries.latest_for_user(session, user_id, JOB_KIND)
 
 
+@dataclass(frozen=True)
+class ImportStatus:
+    """What the Profile page shows about the user's latest import."""
+
+    filename: str
+    status: str  # queued, running, done, failed
+    progress: float  # 0..1
+    message: str
+    report: ImportReport | None  # when done
+
+    @property
+    def active(self) -> bool:
+        return self.status in job_queries.ACTIVE
+
+
+def import_status(user_id: int) -> ImportStatus | None:
+    job = latest_import(user_id)
+    if job is None:
+        return None
+    report = ImportReport.from_dict(job.result) if job.result else None
+    return ImportStatus(
+        filename=str(job.payload.get("filename") or "upload"),
+        status=job.status,
+        progress=job.progress,
+        message=job.message,
+        report=report,
+    )
+
+
+def submit_browser_upload(user_id: int, filename: str, contents: str) -> ImportStatus:
+    """A ``dcc.Upload`` file (data URL) queued for the worker; the status the page shows next."""
+    submit_upload(user_id, filename, decode_upload(contents))
+    status = import_status(user_id)
+    assert status is not None
+    return status
+
+
 def run_import_job(job: ClaimedJob, progress: ProgressFn) -> tuple[str, dict[str, Any]]:
     """The worker's handler for ``history_import`` jobs: (message, result) or an error."""
     if job.user_id is None:
