@@ -7,12 +7,16 @@ song the user never heard into their taste; a miss only loses one listen):
    Spotify's);
 2. the same artist key and the same light title key, then the same base title key (any version
    of the song); several catalogue tracks on one key: the most popular;
-3. fuzzy titles (rapidfuzz ``ratio`` >= ``title_threshold``) among that artist's tracks only; a
-   tie between two different titles is ambiguous and stays unmatched;
+3. fuzzy titles (rapidfuzz ``ratio`` >= ``title_threshold``, or for short titles the edit
+   budget of step 4) among that artist's tracks only; a tie between two different titles is
+   ambiguous and stays unmatched;
 4. when the artist key is not in the catalogue at all, artists within a small edit distance
-   (one edit for names of 4-11 characters, two from 12 on, none below 4) are tried with the
-   same title rules; a title that fits two of them is ambiguous. When the artist exists but has
-   no such title, its near neighbours are tried with exact title keys only.
+   are tried with the same title rules (optimal string alignment, so swapping two letters is
+   one edit; one edit for names of 4-11 characters, two from 12 on, none below 4); a title
+   that fits two of them is ambiguous. When the artist exists but has no such title, its near
+   neighbours are tried with exact title keys only;
+5. last, when the listen credits several artists ("A feat. B", "A & B"), the first one alone
+   (steps 2-3 only: no typo tolerance on a name we cut out of a longer credit).
 
 A title is never matched across artists beyond that edit distance.
 """
@@ -23,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from db.importers.history.listen import Listen
 from db.importers.history.normalise import artist_key, artist_keys, base_title_key, title_key
@@ -67,8 +71,8 @@ def _keep_best(table: dict[str, tuple[float, str]], key: str, candidate: tuple[f
         table[key] = candidate
 
 
-def max_artist_edits(key: str) -> int:
-    """Typos tolerated in an artist name of this length: none for very short names."""
+def max_edits(key: str) -> int:
+    """Typos tolerated in a name or title key of this length: none for very short ones."""
     if len(key) < 4:
         return 0
     return 1 if len(key) < 12 else 2
@@ -114,24 +118,42 @@ class CatalogueMatcher:
         if listen.spotify_track_id and listen.spotify_track_id in self._ids:
             return Match(listen.spotify_track_id, BY_SPOTIFY_ID)
         light, base = title_key(listen.track), base_title_key(listen.track)
-        keys = artist_keys(listen.artist)
-        for key in keys:
-            artist = self._artists.get(key)
-            if artist is None:
-                continue
-            found = _exact(artist, light, base)
+        whole, *first_credit = artist_keys(listen.artist)
+        found = self._within_artist(whole, light, base)
+        if found:
+            return found
+        # A typo in the whole credit ("Dirty South & Aleso") before the first credited artist
+        # alone ("Dirty South"), who is another catalogue artist with their own songs.
+        found = self._near_artists(whole, light, base, exact_only=whole in self._artists)
+        if found:
+            return found
+        for key in first_credit:
+            found = self._within_artist(key, light, base)
             if found:
-                return Match(found, BY_NAME)
-            fuzzy = self._fuzzy_title(artist, base)
-            if fuzzy:
-                return Match(fuzzy, BY_FUZZY)
-        exact_only = any(key in self._artists for key in keys)
-        return self._near_artists(keys[0], light, base, exact_only=exact_only)
+                return found
+        return None
+
+    def _within_artist(self, key: str, light: str, base: str) -> Match | None:
+        artist = self._artists.get(key)
+        if artist is None:
+            return None
+        exact = _exact(artist, light, base)
+        if exact:
+            return Match(exact, BY_NAME)
+        fuzzy = self._fuzzy_title(artist, base)
+        return Match(fuzzy, BY_FUZZY) if fuzzy else None
 
     def _fuzzy_title(self, artist: _Artist, base: str) -> str | None:
+        titles = list(artist.base)
         best = process.extract(
-            base, list(artist.base), scorer=fuzz.ratio, score_cutoff=self.title_threshold, limit=2
+            base, titles, scorer=fuzz.ratio, score_cutoff=self.title_threshold, limit=2
         )
+        if not best and max_edits(base):
+            # Short titles: one typo costs more ratio than the threshold allows ("Miami" vs
+            # "Miagi" is 80), so count edits instead, within this artist's songs only.
+            best = process.extract(
+                base, titles, scorer=OSA.distance, score_cutoff=max_edits(base), limit=2
+            )
         if not best:
             return None
         if len(best) == 2 and best[0][1] == best[1][1]:
@@ -139,13 +161,13 @@ class CatalogueMatcher:
         return artist.base[best[0][0]][1]
 
     def _near_artists(self, key: str, light: str, base: str, *, exact_only: bool) -> Match | None:
-        edits = max_artist_edits(key)
+        edits = max_edits(key)
         if edits == 0:
             return None
         neighbours = process.extract(
             key,
             self._artist_names,
-            scorer=Levenshtein.distance,
+            scorer=OSA.distance,
             score_cutoff=edits,
             limit=10,
         )

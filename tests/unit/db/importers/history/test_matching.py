@@ -9,7 +9,7 @@ from db.importers.history.matching import (
     BY_SPOTIFY_ID,
     CatalogueEntry,
     CatalogueMatcher,
-    max_artist_edits,
+    max_edits,
 )
 
 WHEN = datetime(2021, 1, 31, 18, 20, tzinfo=UTC)
@@ -83,10 +83,10 @@ def test_an_artist_typo_is_forgiven_only_with_the_title() -> None:
     assert m.match(listen("Coldplai", "Something Else Entirely")) is None
 
 
-def test_short_artist_names_get_no_typo_tolerance() -> None:
-    assert max_artist_edits("abc") == 0
-    assert max_artist_edits("adele") == 1
-    assert max_artist_edits("red hot chili peppers") == 2
+def test_short_names_get_no_typo_tolerance() -> None:
+    assert max_edits("abc") == 0
+    assert max_edits("adele") == 1
+    assert max_edits("red hot chili peppers") == 2
     assert matcher().match(listen("Mux", "Yesterday")) is None
 
 
@@ -105,3 +105,10 @@ def test_results_are_cached_per_distinct_listen() -> None:
     m = matcher()
     first = m.match(listen("Coldplay", "Yellow"))
     assert m.match(listen("Coldplay", "Yellow")) is first
+
+
+def test_short_titles_allow_one_edit_within_the_artist() -> None:
+    catalogue = [*CATALOGUE, CatalogueEntry("000000000000000000000c", "Miami", "Adele", "", 40)]
+    found = CatalogueMatcher(catalogue).match(listen("Adele", "Miagi"))
+    assert found is not None and found.track_id == "000000000000000000000c"
+    assert CatalogueMatcher(catalogue).match(listen("Coldplay", "Miagi")) is None
