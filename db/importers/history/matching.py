@@ -101,7 +101,11 @@ class CatalogueMatcher:
                 artist = self._artists.setdefault(key, _Artist())
                 _keep_best(artist.light, light, candidate)
                 _keep_best(artist.base, base, candidate)
-        self._artist_names = list(self._artists)
+        # Artist keys by length: d edits change the length by at most d, so a typo search
+        # only scans names of nearby lengths (a tenth of them, not all).
+        self._names_by_length: dict[int, list[str]] = {}
+        for name in self._artists:
+            self._names_by_length.setdefault(len(name), []).append(name)
         self._cache: dict[tuple[str, str, str | None], Match | None] = {}
 
     @property
@@ -164,16 +168,19 @@ class CatalogueMatcher:
         edits = max_edits(key)
         if edits == 0:
             return None
-        neighbours = process.extract(
-            key,
-            self._artist_names,
-            scorer=OSA.distance,
-            score_cutoff=edits,
-            limit=10,
-        )
+        # ``fuzz.ratio`` with a cut-off is rapidfuzz's fastest scan; d edits (a swap is two
+        # indels) keep the ratio at or above this bound, so nothing within d edits is lost.
+        floor = 100.0 * (1.0 - 2.0 * edits / max(2 * len(key) - edits, 1)) - 0.01
+        nearby = [
+            name
+            for length in range(len(key) - edits, len(key) + edits + 1)
+            for name in self._names_by_length.get(length, ())
+        ]
+        similar = process.extract(key, nearby, scorer=fuzz.ratio, score_cutoff=floor, limit=50)
         found: list[tuple[int, int, str]] = []  # (edits, exact? 0 : 1, track id)
-        for name, distance, _ in neighbours:
-            if name == key:
+        for name, _, _ in similar:
+            distance = OSA.distance(key, name)
+            if name == key or distance > edits:
                 continue
             artist = self._artists[name]
             exact = _exact(artist, light, base)

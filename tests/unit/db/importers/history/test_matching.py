@@ -112,3 +112,18 @@ def test_short_titles_allow_one_edit_within_the_artist() -> None:
     found = CatalogueMatcher(catalogue).match(listen("Adele", "Miagi"))
     assert found is not None and found.track_id == "000000000000000000000c"
     assert CatalogueMatcher(catalogue).match(listen("Coldplay", "Miagi")) is None
+
+
+def test_a_typo_in_a_whole_credit_is_tried_before_the_first_artist_alone() -> None:
+    catalogue = [
+        CatalogueEntry("000000000000000000000d", "City of Dreams", "Dirty South & Alesso", "", 0),
+        CatalogueEntry("000000000000000000000e", "City of Dreams - Radio Edit", "Dirty South"),
+    ]
+    m = CatalogueMatcher(catalogue)
+    assert m.match(listen("Dirty South & Aleso", "City of Dreams")).track_id == (
+        "000000000000000000000d"
+    )
+    # A credit we do not know at all falls back to its first artist.
+    assert m.match(listen("Dirty South feat. Someone", "City of Dreams")).track_id == (
+        "000000000000000000000e"
+    )
