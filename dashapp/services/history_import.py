@@ -57,7 +57,7 @@ class ImportReport:
     matched: int = 0
     unmatched: int = 0
     matched_by: dict[str, int] = field(default_factory=dict)  # spotify_id / name / fuzzy
-    plays: int = 0
+    plays: int = 0  # distinct matched listens stored as plays (now or by an earlier import)
     skips: int = 0
     stored: int = 0  # new events written
     already_stored: int = 0  # matched listens that were in the database (or the files) already
@@ -70,9 +70,9 @@ class ImportReport:
 
     def summary(self) -> str:
         return (
-            f"{self.listens:,} listens: {self.matched:,} matched ({self.match_rate:.1%}), "
-            f"{self.unmatched:,} not in the catalogue; {self.stored:,} new "
-            f"({self.plays:,} plays, {self.skips:,} skips), {self.already_stored:,} already here"
+            f"{self.listens:,} listens: {self.matched:,} matched ({self.match_rate:.1%}; "
+            f"{self.plays:,} plays, {self.skips:,} skips), {self.unmatched:,} not in the "
+            f"catalogue; {self.stored:,} new, {self.already_stored:,} already imported"
             + (f"; {self.ignored:,} podcast or incomplete entries ignored" if self.ignored else "")
         )
 
@@ -144,7 +144,6 @@ def ingest_listens(
     report.plays = sum(1 for row in rows if row.kind is InteractionKind.PLAY)
     report.skips = len(rows) - report.plays
     report.already_stored = report.matched - report.stored
-    # plays/skips describe the listens of this import that matched, stored now or before.
     say(1.0, report.summary())
     return report
 

@@ -36,8 +36,9 @@ def test_history_import_prints_the_report(app, tmp_path: Path) -> None:
         args=["history", "import", "ME@example.com", str(first), str(second)]
     )
     assert result.exit_code == 0, result.output
-    assert "3 listens: 2 matched (66.7%), 1 not in the catalogue; 2 new (1 plays, 1 skips)" in (
-        result.output
+    assert (
+        "3 listens: 2 matched (66.7%; 1 plays, 1 skips), 1 not in the catalogue; "
+        "2 new, 0 already imported" in result.output
     )
     assert "Unknown Artist" in result.output.split("Top unmatched artists:")[1]
     assert interaction_count() == 2
