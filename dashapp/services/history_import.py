@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.importers.history.listen import HistoryFileError, Listen
+from db.importers.history.listen import HistoryFileError, Listen, utc_second
 from db.importers.history.matching import CatalogueMatcher
 from db.importers.history.reader import HistoryLimits, read_history
 from db.models import User
@@ -129,10 +129,9 @@ def ingest_listens(
             continue
         methods[match.method] += 1
         kind = InteractionKind.SKIP if listen.is_skip else InteractionKind.PLAY
-        key = (match.track_id, listen.played_at)
-        to_store.setdefault(
-            key, StoredListen(match.track_id, kind, listen.played_at, listen.source)
-        )
+        played_at = utc_second(listen.played_at)  # API callers may hand in microseconds
+        key = (match.track_id, played_at)
+        to_store.setdefault(key, StoredListen(match.track_id, kind, played_at, listen.source))
     report.matched = sum(methods.values())
     report.unmatched = report.listens - report.matched
     report.matched_by = dict(sorted(methods.items()))

@@ -150,10 +150,13 @@ def test_ingest_listens_is_the_entry_point_for_api_imports(user_id: int) -> None
     listens = [
         Listen(datetime(2024, 5, 1, 10, tzinfo=UTC), "Coldplay", "Yellow", "lastfm_api"),
         Listen(datetime(2024, 5, 1, 10, 4, tzinfo=UTC), "Coldplay", "Yelow", "lastfm_api"),
+        # The same scrobble fetched again with sub-second noise is the same listen.
+        Listen(datetime(2024, 5, 1, 10, 0, 0, 250_000, UTC), "Coldplay", "Yellow", "lastfm_api"),
     ]
     seen: list[float] = []
     report = ingest_listens(user_id, listens, progress=lambda f, _m: seen.append(f))
-    assert (report.matched, report.stored, report.matched_by) == (2, 2, {"fuzzy": 1, "name": 1})
+    assert (report.matched, report.stored, report.already_stored) == (3, 2, 1)
+    assert report.matched_by == {"fuzzy": 1, "name": 2}
     assert seen[-1] == 1.0
     assert stored_events(user_id) == [
         (YELLOW, "play", "import:lastfm_api"),
