@@ -34,6 +34,8 @@ _ARTIST_SEPARATORS = re.compile(
 
 def fold(text: str) -> str:
     """Case- and accent-folded text: "Beyoncé" -> "beyonce"; full-width letters too."""
+    if text.isascii():  # most names: nothing to decompose, skip the per-character pass
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold().replace("\u2019", "'")  # typographic apostrophe
