@@ -175,3 +175,19 @@ def test_imported_plays_reach_history_and_insights_at_their_own_time(user_id: in
         events = listeners.history(session, user_id)
     assert [e.at for e in events] == [p.at for p in PLAYS[:4]]
     assert insights.for_user(user_id).listens == 2  # the two plays; skips are not listening
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("Streaming_History_Audio_2021.json", spotify_extended(PLAYS)),
+        ("StreamingHistory_music_0.json", spotify_account(PLAYS)),
+        ("scrobbles.csv", lastfm_csv(PLAYS)),
+        ("listens.jsonl", listenbrainz_jsonl(PLAYS)),
+    ],
+)
+def test_each_format_imported_twice_is_stored_once(user_id: int, name: str, data: bytes) -> None:
+    assert _import(user_id, name, data).stored == 4
+    again = _import(user_id, name, data)
+    assert (again.stored, again.already_stored) == (0, 4)
+    assert interaction_count() == 4
