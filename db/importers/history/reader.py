@@ -32,7 +32,8 @@ class HistoryLimits:
     max_uncompressed_bytes: int = 1_024 * MB
     # JSON compresses 10-20x; 100x is a zip bomb, not a listening history.
     max_compression_ratio: float = 100.0
-    max_listens: int = 2_000_000
+    # About 400 bytes of memory per listen while matching: a million fits a worker dyno.
+    max_listens: int = 1_000_000
 
 
 @dataclass
