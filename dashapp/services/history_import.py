@@ -112,10 +112,10 @@ def ingest_listens(
     say = progress or _quiet
     listens = list(listens)
     report = ImportReport(listens=len(listens), ignored=ignored, files=list(files))
+    say(0.25, "Reading the catalogue")
     with session_scope() as session:
         if session.get(User, user_id) is None:
             raise HistoryImportError("This account no longer exists.")
-        say(0.25, "Reading the catalogue")
         matcher = CatalogueMatcher(history_queries.catalogue_entries(session))
     to_store: dict[tuple[str, Any], StoredListen] = {}
     unmatched: Counter[str] = Counter()
