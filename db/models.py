@@ -16,13 +16,15 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import text as sql_text
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 
 from ml.schema import InteractionKind
 
@@ -266,3 +268,51 @@ class TrackArtist(Base):
     )
     position: Mapped[int] = mapped_column(SmallInteger, primary_key=True)  # 0-based, dense
     artist_id: Mapped[int] = mapped_column(ForeignKey("artists.id", ondelete="CASCADE"), index=True)
+
+
+# Imported listens are interactions with context "import:<source>" and their original time; the
+# same listen imported twice (the same file again, or overlapping exports) is stored once.
+# Partial, so feedback clicks keep their append-only log.
+IMPORTED_LISTEN_PREDICATE = "context LIKE 'import:%'"
+Index(
+    "uq_interactions_imported_listen",
+    Interaction.user_id,
+    Interaction.track_id,
+    Interaction.at,
+    unique=True,
+    sqlite_where=sql_text(IMPORTED_LISTEN_PREDICATE),
+    postgresql_where=sql_text(IMPORTED_LISTEN_PREDICATE),
+)
+
+
+class Job(Base):
+    """Background work for the worker process (history imports): queued -> running -> done/failed.
+
+    Processes share nothing but the database, so an upload reaches the worker in ``upload`` and
+    is deleted once the job ends; ``progress`` (0..1) and ``message`` are what the page polls.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="known_status"),
+        Index("ix_jobs_status_created_at", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(String(500), default="")
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result: Mapped[dict[str, Any] | None]
+    # Deferred: listing and polling jobs must not drag a 200 MB upload out of the database.
+    upload: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    upload_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

@@ -23,6 +23,9 @@ from db.queries.catalogue import track_count
 from db.session import session_scope
 from ml.artifact import FORMAT_VERSION, IncompatibleModelError, latest_version, read_metadata
 
+# How often the worker looks for queued jobs between retrain checks: an upload should start soon.
+JOB_POLL_SECONDS = 5.0
+
 
 @click.group("ml")
 def ml_group() -> None:
@@ -146,6 +149,7 @@ def watch_command(
     stop = threading.Event() if once else _stop_on_signals()
     click.echo(f"Watching for {policy.describe()} (every {interval:g} s).")
     while not stop.is_set():
+        _run_queued_jobs()
         reason = retrain_reason(model_dir, policy)
         if reason:
             _echo_progress(f"Retraining: {reason}")
@@ -155,8 +159,30 @@ def watch_command(
                 _echo_progress(f"Not trained: {error.message}")
         if once:
             return
-        stop.wait(interval)
+        _wait_running_jobs(interval, stop)
     click.echo("Stopped watching.")
+
+
+def _run_queued_jobs() -> None:
+    """Queued background jobs (history imports): someone is watching their progress bar."""
+    from dashapp.services.jobs import run_pending_jobs
+
+    try:
+        ran = run_pending_jobs()
+    except Exception as error:  # a broken job must not stop the worker's retraining
+        _echo_progress(f"Running queued jobs failed: {error}")
+        return
+    if ran:
+        _echo_progress(f"Ran {ran} queued job{'s' if ran != 1 else ''}")
+
+
+def _wait_running_jobs(seconds: float, stop: threading.Event) -> None:
+    """Wait until the next retrain check (or a stop signal), starting queued jobs meanwhile."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if stop.wait(min(left, JOB_POLL_SECONDS)):
+            return
+        _run_queued_jobs()
 
 
 def _stop_on_signals() -> threading.Event:

@@ -16,8 +16,9 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
+from dashapp.components import import_status
 from dashapp.components import preference_form as form
-from dashapp.services import feedback, profile, user_data
+from dashapp.services import feedback, history_import, profile, user_data
 from db.queries.listeners import BanRow
 
 dash.register_page(__name__, path="/profile", title="Profile · Mixmap")
@@ -126,7 +127,27 @@ def layout(**_query: Any) -> html.Div:
         ],
         "profile-data",
     )
-    return dbc.Row([dbc.Col([account, bans, data], lg=5), dbc.Col(taste, lg=7)], id="profile")
+    status = history_import.import_status(_user_id())
+    history = _card(
+        "Import your listening history",
+        [
+            import_status.upload_box(history_import.upload_limit()),
+            html.Div(
+                import_status.import_status_view(status),
+                id=import_status.STATUS_ID,
+                className="mt-3",
+            ),
+            dcc.Interval(
+                id=import_status.POLL_ID,
+                interval=import_status.POLL_MILLISECONDS,
+                disabled=not (status and status.active),
+            ),
+        ],
+        "profile-history",
+    )
+    return dbc.Row(
+        [dbc.Col([account, history, bans, data], lg=5), dbc.Col(taste, lg=7)], id="profile"
+    )
 
 
 @callback(
@@ -191,3 +212,31 @@ def lift_ban(_clicks: list[int | None]) -> Any:
 def download_data(_clicks: int) -> Any:
     exported = user_data.export_user_data(_user_id())
     return dcc.send_bytes(exported.content, exported.filename, type="application/zip")
+
+
+@callback(
+    Output(import_status.STATUS_ID, "children"),
+    Output(import_status.POLL_ID, "disabled"),
+    Input(import_status.UPLOAD_ID, "contents"),
+    State(import_status.UPLOAD_ID, "filename"),
+    prevent_initial_call=True,
+)
+def upload_history(contents: str | None, filename: str | None) -> tuple[Any, bool]:
+    if not contents:
+        raise PreventUpdate
+    try:
+        status = history_import.submit_browser_upload(_user_id(), filename or "", contents)
+    except history_import.HistoryImportError as error:
+        return dbc.Alert(str(error), color="danger", className="py-2 small"), True
+    return import_status.import_status_view(status), False
+
+
+@callback(
+    Output(import_status.STATUS_ID, "children", allow_duplicate=True),
+    Output(import_status.POLL_ID, "disabled", allow_duplicate=True),
+    Input(import_status.POLL_ID, "n_intervals"),
+    prevent_initial_call=True,
+)
+def poll_history_import(_ticks: int) -> tuple[Any, bool]:
+    status = history_import.import_status(_user_id())
+    return import_status.import_status_view(status), not (status and status.active)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Ban, Interaction, Track, User, utcnow
 from db.queries import listeners
+from db.queries.history import IMPORT_CONTEXT_PREFIX
 from db.session import session_scope
 from ml.schema import InteractionKind
 
@@ -107,6 +108,9 @@ def record_feedback(
     """
     if kind not in FEEDBACK_KINDS:
         raise FeedbackError(f"Unknown feedback {kind!r}: use one of {', '.join(FEEDBACK_KINDS)}.")
+    if (context or "").startswith(IMPORT_CONTEXT_PREFIX):
+        # Imported listens are deduplicated by that prefix: a click must never pose as one.
+        raise FeedbackError(f"The context {IMPORT_CONTEXT_PREFIX!r}… is reserved for imports.")
     event_id = check_event_id(event_id)
     try:
         return _record(user_id, track_id, kind, context, now, event_id)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import LargeBinary, select
 from sqlalchemy.orm import Session
 
 from db.models import Artist, Ban, Base, Interaction, Playlist, PlaylistItem, Track, User
@@ -201,7 +201,12 @@ SECTIONS: list[DataSection] = [
 
 def _table_section(table: owned.OwnedTable) -> DataSection:
     """Any other owned table, every column but credentials, in key order."""
-    columns = tuple(c.name for c in table.table.columns if not _SECRET_COLUMN.search(c.name))
+    columns = tuple(
+        c.name
+        for c in table.table.columns
+        # Binary columns (a queued upload) are working storage, not readable data.
+        if not _SECRET_COLUMN.search(c.name) and not isinstance(c.type, LargeBinary)
+    )
 
     def write(session: Session, user_id: int, handle: IO[str]) -> None:
         _write_csv(handle, columns, owned.stream_rows(session, table, user_id, columns))

@@ -1,0 +1,82 @@
+"""Storage side of history imports: the catalogue as match entries, imported listens as events.
+
+Imported listens are ``interactions`` rows (kind play or skip, the listen's own time, context
+``import:<source>``), so recommendations, Insights and the map read them like any feedback. A
+partial unique index on (user, track, time) for those contexts makes a re-import store nothing
+twice; the insert says ``ON CONFLICT DO NOTHING`` against exactly that index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from db.importers.history.matching import CatalogueEntry
+from db.models import IMPORTED_LISTEN_PREDICATE, Artist, Interaction, Track
+from ml.schema import InteractionKind
+
+IMPORT_CONTEXT_PREFIX = "import:"
+BATCH_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class StoredListen:
+    track_id: str
+    kind: InteractionKind  # PLAY or SKIP
+    at: datetime  # UTC, whole seconds
+    source: str
+
+
+def context_for(source: str) -> str:
+    return f"{IMPORT_CONTEXT_PREFIX}{source}"[:64]
+
+
+def catalogue_entries(session: Session) -> Iterator[CatalogueEntry]:
+    query = select(Track.id, Track.name, Artist.name, Track.artist_names, Track.popularity).join(
+        Artist, Artist.id == Track.artist_id
+    )
+    for track_id, title, artist, artist_names, popularity in session.execute(query):
+        yield CatalogueEntry(track_id, title, artist, artist_names or "", float(popularity or 0))
+
+
+def imported_count(session: Session, user_id: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(Interaction)
+        .where(
+            Interaction.user_id == user_id,
+            Interaction.context.like(f"{IMPORT_CONTEXT_PREFIX}%"),
+        )
+    )
+    return int(session.scalar(query) or 0)
+
+
+def store_listens(session: Session, user_id: int, listens: Sequence[StoredListen]) -> int:
+    """Insert the listens not stored yet (batched, caller's transaction); return how many."""
+    if not listens:
+        return 0
+    before = imported_count(session, user_id)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Interaction.__table__).on_conflict_do_nothing(
+        index_elements=["user_id", "track_id", "at"],
+        index_where=text(IMPORTED_LISTEN_PREDICATE),
+    )
+    for start in range(0, len(listens), BATCH_ROWS):
+        rows = [
+            {
+                "user_id": user_id,
+                "track_id": listen.track_id,
+                "kind": listen.kind,
+                "at": listen.at,
+                "context": context_for(listen.source),
+            }
+            for listen in listens[start : start + BATCH_ROWS]
+        ]
+        session.execute(statement, rows)
+    return imported_count(session, user_id) - before
