@@ -13,8 +13,9 @@ from dashapp.cli.db import db_group
 from dashapp.cli.evaluate import evaluate_command  # noqa: F401  (attaches `ml evaluate`)
 from dashapp.cli.ml import ml_group
 from dashapp.cli.setup import setup_command  # also attaches `catalog demo` (dashapp/cli/demo.py)
+from dashapp.cli.users import users_group
 
 
 def register_cli(server: Flask) -> None:
-    for group in (db_group, catalog_group, ml_group, setup_command):
+    for group in (db_group, catalog_group, ml_group, setup_command, users_group):
         server.cli.add_command(group)

@@ -1,23 +1,22 @@
-"""``flask --app app ml ...``: train and evaluate the recommender, offline, never on a request.
+"""``flask --app app ml ...``: train, gate, activate and evaluate models, never on a request.
 
-``ml train`` trains once; ``ml status`` says what is served and how stale it is; ``ml watch`` is
-the worker process (Procfile ``worker:``) that retrains once enough new feedback has arrived.
+``ml train`` trains and activates at once; ``ml retrain`` trains a candidate and lets the quality
+gate decide; ``ml versions`` lists the registry; ``ml rollback`` serves an earlier version;
+``ml status`` says what is served and how stale it is; ``ml watch`` is the worker process (Procfile
+``worker:``) that retrains once enough new feedback has arrived or an admin asked for it.
 """
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from db.queries import model_versions
-from db.queries.catalogue import track_count
-from db.session import session_scope
-from ml.artifact import FORMAT_VERSION, IncompatibleModelError, latest_version, read_metadata
+from dashapp.services import freshness, model_registry
 
 # The worker's threshold when MIXMAP_RETRAIN_AFTER_EVENTS is not set (0 there means "web never
 # triggers training"; a worker someone started on purpose should still do something).
@@ -64,7 +63,7 @@ def _run_training(sample: int | None, embedding: str, clustering: str, clusters:
 def train_command(
     sample: int | None, embedding: str, clustering: str, clusters: int | None
 ) -> None:
-    """Train on the stored catalogue and feedback; the web app picks the model up by itself."""
+    """Train and activate at once (no gate); every web process picks the model up by itself."""
     started = time.perf_counter()
     version = _run_training(sample, embedding, clustering, clusters)
     click.echo(f"Trained model {version} in {time.perf_counter() - started:.1f} s.")
@@ -73,35 +72,146 @@ def train_command(
 @ml_group.command("status")
 @with_appcontext
 def status_command() -> None:
-    """Which model is served, when it was trained, and how much feedback arrived since."""
-    model_dir = Path(current_app.config["MODEL_DIR"])
-    version = latest_version(model_dir)
-    with session_scope() as session:
-        run = model_versions.by_version(session, version) if version else None
-        run = run or model_versions.latest(session)
-        new_events = model_versions.interactions_after(
-            session, run.interactions_until_id if run else 0
-        )
-        tracks = track_count(session)
-    click.echo(f"Catalogue: {tracks:,} tracks. Model folder: {model_dir}")
-    if version is None:
-        click.echo("Model: none trained yet (run `flask --app app ml train`).")
-        click.echo(f"Feedback events so far: {new_events:,}")
+    """Which model is active, when it was trained, and how much feedback arrived since."""
+    active = model_registry.active_version()
+    status = freshness.model_freshness(active.version if active else None)
+    click.echo(f"Model cache folder: {current_app.config['MODEL_DIR']}")
+    if active is None:
+        click.echo("Model: none active yet (run `flask --app app ml train`).")
+        click.echo(f"Feedback events so far: {status.new_events:,}")
         return
-    try:
-        meta = read_metadata(model_dir, version)
-    except (FileNotFoundError, IncompatibleModelError) as error:
-        raise click.ClickException(
-            f"LATEST names {version} but its metadata is unreadable: {error}"
-        ) from None
-    clusters = (meta.get("metrics") or {}).get("clusters") or {}
-    silhouette = clusters.get("silhouette")
+    clusters = active.metrics.get("clusters") or {}
+    silhouette = clusters.get("silhouette") if isinstance(clusters, dict) else None
     click.echo(
-        f"Model: {version}, trained {meta.get('created_at')}, {meta.get('track_count'):,} tracks, "
-        f"{meta.get('cluster_count')} clusters"
+        f"Model: {active.version}, trained {active.created_at:%Y-%m-%d %H:%M} UTC, "
+        f"{active.track_count:,} tracks, {_size(active.size_bytes)}"
         + (f" (silhouette {silhouette:.3f})" if silhouette is not None else "")
     )
-    click.echo(f"New feedback events since that run: {new_events:,}")
+    click.echo(f"New feedback events since that run: {status.new_events:,}")
+
+
+def _size(size: int | None) -> str:
+    return f"{size / 1e6:.1f} MB" if size else "no artifact"
+
+
+def _gate_summary(gate: dict[str, Any]) -> str:
+    scores = gate.get("scores") or {}
+    metric = gate.get("metric", "ndcg@10")
+    parts = []
+    for name in ("candidate", "active", "popularity"):
+        value = (scores.get(name) or {}).get(metric)
+        if value is not None:
+            parts.append(f"{name} {value:.3f}")
+    return f"{metric}: " + ", ".join(parts) if parts else ""
+
+
+@ml_group.command("versions")
+@click.option("--limit", type=click.IntRange(1, 500), default=20, show_default=True)
+@with_appcontext
+def versions_command(limit: int) -> None:
+    """The registry, newest first: status, size, gate metrics, and why."""
+    rows = model_registry.versions(limit)
+    if not rows:
+        click.echo("No model versions yet (run `flask --app app ml train`).")
+        return
+    for row in rows:
+        click.echo(
+            f"{row.version}  {row.status:<9}  {row.created_at:%Y-%m-%d %H:%M}  "
+            f"{row.track_count:>7,} tracks  {_size(row.size_bytes):>11}  {_gate_summary(row.gate)}"
+        )
+        if row.status_reason:
+            click.echo(f"    {row.status_reason}")
+        if row.diff:
+            click.echo(
+                f"    vs {row.diff.get('compared_to')}: {row.diff.get('tracks_moved', 0):,} tracks "
+                f"changed cluster, {row.diff.get('clusters_moved_count', 0)} clusters split, "
+                f"top-10 changed for {row.diff.get('top10_changed', 0)} of "
+                f"{row.diff.get('listeners', 0)} listeners"
+            )
+
+
+@ml_group.command("rollback")
+@click.argument("version", required=False)
+@with_appcontext
+def rollback_command(version: str | None) -> None:
+    """Serve VERSION again (default: the version that served before the active one)."""
+    try:
+        info = model_registry.rollback(version)
+    except model_registry.RegistryError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"Active model is now {info.version}; web processes switch within "
+        f"{current_app.config.get('MODEL_RELOAD_SECONDS', 30):g} s."
+    )
+
+
+def _threshold(threshold: int | None) -> int:
+    return (
+        threshold
+        or int(current_app.config.get("RETRAIN_AFTER_EVENTS") or 0)
+        or DEFAULT_RETRAIN_AFTER_EVENTS
+    )
+
+
+@ml_group.command("retrain")
+@click.option(
+    "--if-needed",
+    is_flag=True,
+    help="Only when enough new feedback arrived (MIXMAP_RETRAIN_AFTER_EVENTS) or none is active.",
+)
+@click.option("--threshold", type=click.IntRange(min=1), help="New events that make it needed.")
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0),
+    envvar="MIXMAP_GATE_TOLERANCE",
+    default=None,
+    help="How much worse (NDCG@10, absolute) a candidate may be and still be activated.",
+)
+@click.option("--embedding", type=click.Choice(["umap", "pca"]), default="umap", show_default=True)
+@click.option("--clusters", type=click.IntRange(min=2), help="K-Means k (default: chosen).")
+@with_appcontext
+def retrain_command(
+    if_needed: bool,
+    threshold: int | None,
+    tolerance: float | None,
+    embedding: str,
+    clusters: int | None,
+) -> None:
+    """Train a candidate, gate it against the active model and the baseline, activate or reject."""
+    outcome = _retrain(
+        _threshold(threshold) if if_needed else None, "cli", embedding, clusters, tolerance
+    )
+    click.echo(_describe(outcome))
+
+
+def _retrain(
+    threshold: int | None,
+    trigger: str,
+    embedding: str,
+    clusters: int | None,
+    tolerance: float | None,
+) -> Any:
+    from dashapp.services.training import DEFAULT_TOLERANCE, NothingToTrainError, retrain
+    from ml.training import TrainParams
+
+    try:
+        return retrain(
+            current_app.config["MODEL_DIR"],
+            _echo_progress,
+            threshold=threshold,
+            trigger=trigger,
+            params=TrainParams(embedding=embedding, n_clusters=clusters),
+            tolerance=DEFAULT_TOLERANCE if tolerance is None else tolerance,
+        )
+    except NothingToTrainError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _describe(outcome: Any) -> str:
+    if not outcome.trained:
+        return f"Not trained: {outcome.reason}."
+    verdict = "activated" if outcome.activated else "rejected"
+    return f"Candidate {outcome.version} {verdict}: {outcome.reason}"
 
 
 @ml_group.command("watch")
@@ -114,48 +224,23 @@ def status_command() -> None:
 @click.option("--interval", type=float, default=DEFAULT_WATCH_SECONDS, show_default=True)
 @click.option("--once", is_flag=True, help="Check once, train if due, exit (for cron and tests).")
 @click.option("--embedding", type=click.Choice(["umap", "pca"]), default="umap", show_default=True)
+@click.option("--clusters", type=click.IntRange(min=2), help="K-Means k (default: chosen).")
 @with_appcontext
-def watch_command(threshold: int | None, interval: float, once: bool, embedding: str) -> None:
-    """Worker: train when there is no usable model or enough new feedback has arrived."""
-    threshold = (
-        threshold
-        or int(current_app.config.get("RETRAIN_AFTER_EVENTS") or 0)
-        or DEFAULT_RETRAIN_AFTER_EVENTS
-    )
-    model_dir = Path(current_app.config["MODEL_DIR"])
+def watch_command(
+    threshold: int | None, interval: float, once: bool, embedding: str, clusters: int | None
+) -> None:
+    """Worker: retrain (gated) when none is active, enough feedback arrived, or an admin asked."""
+    threshold = _threshold(threshold)
     click.echo(f"Watching for {threshold} new feedback events (every {interval:g} s).")
     while True:
-        reason = retrain_reason(model_dir, threshold)
-        if reason:
-            _echo_progress(f"Retraining: {reason}")
-            try:
-                _run_training(None, embedding, "kmeans", None)
-            except click.ClickException as error:
-                _echo_progress(f"Not trained: {error.message}")
+        try:
+            outcome = _retrain(threshold, "watch", embedding, clusters, None)
+            if outcome.trained:
+                _echo_progress(_describe(outcome))
+        except click.ClickException as error:
+            _echo_progress(f"Not trained: {error.message}")
+        except Exception as error:  # the worker outlives one failed run; the run row says why
+            _echo_progress(f"Retrain failed: {error}")
         if once:
             return
-        time.sleep(max(interval, 1.0))
-
-
-def retrain_reason(model_dir: Path, threshold: int) -> str | None:
-    """Why the worker should train now, or None when the served model is fresh enough."""
-    with session_scope() as session:
-        if track_count(session) == 0:
-            return None
-        run = model_versions.latest(session)
-        new_events = model_versions.interactions_after(
-            session, run.interactions_until_id if run else 0
-        )
-    version = latest_version(model_dir)
-    if version is None:
-        return "no model has been trained yet"
-    # The metadata sidecar is enough to tell; loading the whole bundle every tick is not needed.
-    try:
-        meta = read_metadata(model_dir, version)
-    except (FileNotFoundError, IncompatibleModelError) as error:
-        return f"the saved model is unusable ({error})"
-    if meta.get("format_version") != FORMAT_VERSION:
-        return f"the saved model has format {meta.get('format_version')}, not {FORMAT_VERSION}"
-    if new_events >= threshold:
-        return f"{new_events} new feedback events (threshold {threshold})"
-    return None
+        time.sleep(max(interval, 0.5))
