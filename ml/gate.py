@@ -2,12 +2,15 @@
 
 A retrain holds out each listener's most recent positive feedback (``split_holdout``), trains the
 candidate on the rest, and replays the earlier history of each held-out listener through the
-candidate, the active model and a popularity baseline (``evaluate_holdout``): how well each ranks
-the tracks the listener went on to play, like or favourite. ``decide`` activates the candidate only
-if it is not worse than either beyond a tolerance.
+candidate and a popularity baseline (``evaluate_holdout``): how well each ranks the tracks the
+listener went on to play, like or favourite.
 
-The active model may have learned some of the held-out events (it was trained later than some of
-them), which favours it: the gate errs on the side of keeping what serves.
+The active model learned from everything up to its own training, held-out events included, so
+comparing it on the whole holdout would favour it unfairly (a measured 0.69 against 0.28 NDCG@10
+on the demo data when it had seen the answers). It is compared with the candidate only on the
+answers newer than itself (``Holdout.newer_than``), which neither model has seen. ``decide``
+activates the candidate only if it is not worse than the baseline, nor than the active model on
+that unseen part, beyond a tolerance.
 
 ``version_diff`` says what an operator would notice on a swap: how many tracks changed cluster
 (after matching each old cluster to the new one that took most of its tracks) and how many
@@ -17,7 +20,8 @@ listeners' top-10 changed. Both run at training time, never on a request.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -41,9 +45,21 @@ class Holdout:
 
     histories: dict[str, list[HistoryEvent]]
     answers: dict[str, frozenset[str]]
+    answer_times: dict[str, dict[str, pd.Timestamp]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.answers)
+
+    def newer_than(self, since: datetime) -> Holdout:
+        """The answers logged after ``since`` (e.g. the active model's training), per listener."""
+        moment = pd.Timestamp(since)
+        moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment
+        answers = {}
+        for listener, times in self.answer_times.items():
+            recent = frozenset(track for track, at in times.items() if at > moment)
+            if recent:
+                answers[listener] = recent
+        return Holdout({k: self.histories[k] for k in answers}, answers, {})
 
 
 def split_holdout(
@@ -62,7 +78,7 @@ def split_holdout(
     removed from the training events, everything before is the listener's replayed history.
     """
     if events.empty:
-        return events, Holdout({}, {})
+        return events, Holdout({}, {}, {})
     users = events[events["listener"].astype(str).str.startswith("user:")]
     positive = users[users["kind"].astype(str).isin([k.value for k in POSITIVE_KINDS])]
     counts = positive.groupby("listener").size()
@@ -73,6 +89,7 @@ def split_holdout(
     drop = np.zeros(len(events), dtype=bool)
     histories: dict[str, list[HistoryEvent]] = {}
     answers: dict[str, frozenset[str]] = {}
+    answer_times: dict[str, dict[str, pd.Timestamp]] = {}
     listener_column = events["listener"].astype(str).to_numpy()
     at = pd.to_datetime(events["at"], utc=True)
     for listener in eligible:
@@ -91,7 +108,9 @@ def split_holdout(
         drop |= later
         histories[listener] = history_events(earlier)
         answers[listener] = answer_ids
-    return events[~drop].reset_index(drop=True), Holdout(histories, answers)
+        newest = mine.assign(at=pd.to_datetime(mine["at"], utc=True)).groupby("track_id")["at"]
+        answer_times[listener] = {t: at for t, at in newest.max().items() if t in answer_ids}
+    return events[~drop].reset_index(drop=True), Holdout(histories, answers, answer_times)
 
 
 def history_events(frame: pd.DataFrame) -> list[HistoryEvent]:
@@ -159,29 +178,34 @@ class GateDecision:
 
 def decide(
     candidate: Mapping[str, float],
-    active: Mapping[str, float] | None,
     baseline: Mapping[str, float],
+    unseen: tuple[Mapping[str, float], Mapping[str, float]] | None,
     tolerance: float,
     metric: str = GATE_METRIC,
 ) -> GateDecision:
-    """Activate unless the candidate is worse than the active model or the baseline by more than
-    ``tolerance`` (absolute, on ``metric``)."""
+    """Activate unless the candidate is worse than the baseline (whole holdout) or than the active
+    model (``unseen``: candidate and active scores on answers newer than the active model) by
+    more than ``tolerance`` (absolute, on ``metric``)."""
     if not candidate:
         return GateDecision(True, "no listener has enough feedback for a holdout; activated")
     score = candidate[metric]
-    if active and score < active[metric] - tolerance:
-        return GateDecision(
-            False,
-            f"{metric} {score:.4f} is worse than the active model's {active[metric]:.4f} "
-            f"by more than {tolerance:g}",
-        )
     if score < baseline[metric] - tolerance:
         return GateDecision(
             False,
             f"{metric} {score:.4f} is worse than the popularity baseline's "
             f"{baseline[metric]:.4f} by more than {tolerance:g}",
         )
-    against = f"active {active[metric]:.4f}, " if active else "no active model, "
+    if unseen is not None:
+        mine, theirs = unseen[0][metric], unseen[1][metric]
+        if mine < theirs - tolerance:
+            return GateDecision(
+                False,
+                f"{metric} {mine:.4f} on feedback newer than the active model is worse than its "
+                f"{theirs:.4f} by more than {tolerance:g}",
+            )
+        against = f"active {theirs:.4f} vs {mine:.4f} on newer feedback, "
+    else:
+        against = "no feedback newer than the active model to compare on, "
     return GateDecision(
         True,
         f"{metric} {score:.4f} ({against}popularity {baseline[metric]:.4f}, "

@@ -98,10 +98,16 @@ def _gate_summary(gate: dict[str, Any]) -> str:
     scores = gate.get("scores") or {}
     metric = gate.get("metric", "ndcg@10")
     parts = []
-    for name in ("candidate", "active", "popularity"):
+    for name in ("candidate", "popularity"):
         value = (scores.get(name) or {}).get(metric)
         if value is not None:
             parts.append(f"{name} {value:.3f}")
+    unseen = scores.get("unseen") or {}
+    if unseen:
+        parts.append(
+            f"newer feedback: candidate {unseen['candidate'][metric]:.3f} "
+            f"vs active {unseen['active'][metric]:.3f}"
+        )
     return f"{metric}: " + ", ".join(parts) if parts else ""
 
 

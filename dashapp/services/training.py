@@ -16,6 +16,7 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -236,14 +237,19 @@ def _train_and_gate(
     info = _publish(bundle, model_dir, {"holdout_listeners": len(holdout)})
     say("Gating the candidate against the active model and the popularity baseline")
     candidate = Recommender.from_bundle(bundle)
-    active_version, active = _active_model(model_dir)
+    active_version, active_since, active = _active_model(model_dir)
     baseline = PopularityRanker(bundle.tracks)
-    scores = {
+    scores: dict[str, Any] = {
         "candidate": evaluate_holdout(candidate, holdout),
-        "active": evaluate_holdout(active[1], holdout) if active else None,
         "popularity": evaluate_holdout(baseline, holdout),
     }
-    decision = decide(scores["candidate"], scores["active"], scores["popularity"], tolerance)
+    unseen = None
+    if active is not None and active_since is not None:
+        newer = holdout.newer_than(active_since)
+        if len(newer):
+            unseen = (evaluate_holdout(candidate, newer), evaluate_holdout(active[1], newer))
+            scores["unseen"] = {"candidate": unseen[0], "active": unseen[1]}
+    decision = decide(scores["candidate"], scores["popularity"], unseen, tolerance)
     gate = {
         "metric": GATE_METRIC,
         "tolerance": tolerance,
@@ -266,19 +272,22 @@ def _train_and_gate(
     return RetrainOutcome(True, info.version, decision.activate, decision.reason)
 
 
-def _active_model(model_dir: str | os.PathLike[str] | None) -> tuple[str | None, Any]:
-    """(version, (bundle, recommender)) of the active model, or (version|None, None) if unusable."""
+def _active_model(
+    model_dir: str | os.PathLike[str] | None,
+) -> tuple[str | None, datetime | None, Any]:
+    """(version, trained at, (bundle, recommender)) of the active model; the last is None when
+    there is none or it cannot be loaded here."""
     from ml.recommender import Recommender
 
-    pointer = model_registry.active_pointer()
-    if pointer is None:
-        return None, None
+    info = model_registry.active_version()
+    if info is None:
+        return None, None, None
     try:
-        bundle = model_registry.load(pointer[0], Path(model_dir) if model_dir else None)
+        bundle = model_registry.load(info.version, Path(model_dir) if model_dir else None)
     except (IncompatibleModelError, model_registry.RegistryError) as error:
-        log.warning("gate: active model %s unusable (%s); baseline only", pointer[0], error)
-        return pointer[0], None
-    return pointer[0], (bundle, Recommender.from_bundle(bundle))
+        log.warning("gate: active model %s unusable (%s); baseline only", info.version, error)
+        return info.version, None, None
+    return info.version, info.created_at, (bundle, Recommender.from_bundle(bundle))
 
 
 def _diff(
