@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from dashapp.services.model_messages import NO_MODEL_YET
 from db.models import Playlist, PlaylistItem, utcnow
 from db.queries import playlists as queries
 from db.session import session_scope
@@ -42,8 +43,8 @@ EXPORT_FORMATS: dict[str, str] = {
     "json": "application/json",
 }
 NO_MODEL_MESSAGE = (
-    "Generators need a trained model and none is loaded yet: an administrator can train one "
-    "from the Admin page or with `flask ml train`. Building playlists by hand works meanwhile."
+    f"Generators need a trained model and {NO_MODEL_YET}. "
+    "Building playlists by hand works meanwhile."
 )
 
 
