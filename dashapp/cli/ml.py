@@ -231,16 +231,28 @@ def _describe(outcome: Any) -> str:
 @click.option("--once", is_flag=True, help="Check once, train if due, exit (for cron and tests).")
 @click.option("--embedding", type=click.Choice(["umap", "pca"]), default="umap", show_default=True)
 @click.option("--clusters", type=click.IntRange(min=2), help="K-Means k (default: chosen).")
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0),
+    envvar="MIXMAP_GATE_TOLERANCE",
+    default=None,
+    help="How much worse (NDCG@10, absolute) a candidate may be and still be activated.",
+)
 @with_appcontext
 def watch_command(
-    threshold: int | None, interval: float, once: bool, embedding: str, clusters: int | None
+    threshold: int | None,
+    interval: float,
+    once: bool,
+    embedding: str,
+    clusters: int | None,
+    tolerance: float | None,
 ) -> None:
     """Worker: retrain (gated) when none is active, enough feedback arrived, or an admin asked."""
     threshold = _threshold(threshold)
     click.echo(f"Watching for {threshold} new feedback events (every {interval:g} s).")
     while True:
         try:
-            outcome = _retrain(threshold, "watch", embedding, clusters, None)
+            outcome = _retrain(threshold, "watch", embedding, clusters, tolerance)
             if outcome.trained:
                 _echo_progress(_describe(outcome))
         except click.ClickException as error:
