@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from dashapp.services import model_registry, training
+from dashapp.services import model_registry
 from dashapp.services.freshness import as_utc
 from db.models import Interaction, User
 from db.queries import training_runs
@@ -147,7 +147,7 @@ def retrain_runs(limit: int = 8) -> list[RunRow]:
 def request_retrain(user_id: int) -> str:
     """Queue a retrain for the worker; the message says what happens next."""
     _require_admin(user_id)
-    if not training.request_retrain(user_id, "admin"):
+    if not model_registry.queue_retrain(user_id, "admin"):
         return "A retrain is already waiting for the worker."
     return "Retrain queued: the worker picks it up within a minute; progress shows below."
 

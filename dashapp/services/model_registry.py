@@ -16,8 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from db.models import ModelVersion
-from db.queries import model_versions
+from db.queries import model_versions, training_runs
 from db.session import session_scope
 from ml.artifact import (
     ModelBundle,
@@ -220,3 +222,16 @@ def _write_cache(cache_dir: Path, digest: str, data: bytes) -> None:
         os.replace(temporary, cache_dir / f"{digest}{CACHE_SUFFIX}")
     except OSError as error:  # a read-only or full disk only costs the next boot a download
         log.warning("model cache not written in %s: %s", cache_dir, error)
+
+
+def queue_retrain(user_id: int | None, trigger: str = "admin") -> bool:
+    """Ask the worker for a retrain (a ``training_runs`` row); False when one already waits.
+
+    The web process only writes the request: training happens in the worker.
+    """
+    try:
+        with session_scope() as session:
+            training_runs.request(session, trigger, user_id)
+    except IntegrityError:
+        return False
+    return True

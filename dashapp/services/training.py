@@ -145,16 +145,6 @@ def retrain_reason(threshold: int | None) -> str | None:
     return None
 
 
-def request_retrain(user_id: int | None, trigger: str = "admin") -> bool:
-    """Queue a retrain for the worker; False when one is already queued."""
-    try:
-        with session_scope() as session:
-            training_runs.request(session, trigger, user_id)
-    except IntegrityError:
-        return False
-    return True
-
-
 def has_queued_request() -> bool:
     with session_scope() as session:
         return training_runs.queued(session) is not None

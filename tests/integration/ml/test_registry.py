@@ -156,8 +156,8 @@ def test_retrain_now_is_queued_once_and_the_worker_runs_it_with_progress(demo_ap
     assert (
         runner.invoke(args=["ml", "train", "--embedding", "pca", "--clusters", "6"]).exit_code == 0
     )
-    assert training.request_retrain(None) is True
-    assert training.request_retrain(None) is False  # one request waits at a time
+    assert model_registry.queue_retrain(None) is True
+    assert model_registry.queue_retrain(None) is False  # one request waits at a time
 
     # Nothing new since the model: only the queued request makes the worker train.
     watch = runner.invoke(
