@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -111,6 +111,37 @@ def split_holdout(
         newest = mine.assign(at=pd.to_datetime(mine["at"], utc=True)).groupby("track_id")["at"]
         answer_times[listener] = {t: at for t, at in newest.max().items() if t in answer_ids}
     return events[~drop].reset_index(drop=True), Holdout(histories, answers, answer_times)
+
+
+def playlist_holdout(
+    playlists: pd.DataFrame,
+    known_tracks: Sequence[str],
+    *,
+    min_tracks: int = 6,
+    max_playlists: int = 200,
+    seed: int = 0,
+) -> Holdout:
+    """A fixed real-data check: each curated playlist (playlist_id, track_id) with at least
+    ``min_tracks`` tracks in the catalogue gives its first half as liked history and asks for the
+    second half. The same file gives the same check for every candidate."""
+    known = set(map(str, known_tracks))
+    frame = playlists.astype({"playlist_id": str, "track_id": str})
+    frame = frame[frame["track_id"].isin(known)].drop_duplicates(["playlist_id", "track_id"])
+    sizes = frame.groupby("playlist_id").size()
+    chosen = sorted(sizes[sizes >= min_tracks].index)
+    if len(chosen) > max_playlists:
+        rng = np.random.default_rng(seed)
+        chosen = sorted(rng.choice(chosen, max_playlists, replace=False).tolist())
+    moment = datetime(2020, 1, 1, tzinfo=UTC)  # fixed: the check must replay the same way
+    histories: dict[str, list[HistoryEvent]] = {}
+    answers: dict[str, frozenset[str]] = {}
+    for playlist_id, tracks in frame[frame["playlist_id"].isin(chosen)].groupby("playlist_id"):
+        ids = tracks["track_id"].tolist()
+        half = len(ids) // 2
+        key = f"playlist:{playlist_id}"
+        histories[key] = [HistoryEvent(t, InteractionKind.LIKE, moment) for t in ids[:half]]
+        answers[key] = frozenset(ids[half:])
+    return Holdout(histories, answers, {})
 
 
 def history_events(frame: pd.DataFrame) -> list[HistoryEvent]:
@@ -211,6 +242,25 @@ def decide(
         f"{metric} {score:.4f} ({against}popularity {baseline[metric]:.4f}, "
         f"tolerance {tolerance:g}, {candidate.get('listeners', 0):g} listeners)",
     )
+
+
+def decide_on_check(
+    name: str,
+    candidate: Mapping[str, float],
+    active: Mapping[str, float] | None,
+    tolerance: float,
+    metric: str = GATE_METRIC,
+) -> GateDecision | None:
+    """A rejection if the candidate is worse than the active model on an extra check, else None."""
+    if not candidate or not active:
+        return None
+    if candidate[metric] < active[metric] - tolerance:
+        return GateDecision(
+            False,
+            f"{metric} {candidate[metric]:.4f} on the {name} is worse than the active model's "
+            f"{active[metric]:.4f} by more than {tolerance:g}",
+        )
+    return None
 
 
 def cluster_moves(

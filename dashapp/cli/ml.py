@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -102,6 +103,12 @@ def _gate_summary(gate: dict[str, Any]) -> str:
         value = (scores.get(name) or {}).get(metric)
         if value is not None:
             parts.append(f"{name} {value:.3f}")
+    real = scores.get("real_data") or {}
+    if real.get("candidate"):
+        parts.append(
+            f"real playlists: candidate {real['candidate'][metric]:.3f}"
+            + (f" vs active {real['active'][metric]:.3f}" if real.get("active") else "")
+        )
     unseen = scores.get("unseen") or {}
     if unseen:
         parts.append(
@@ -175,6 +182,11 @@ def _threshold(threshold: int | None) -> int:
 )
 @click.option("--embedding", type=click.Choice(["umap", "pca"]), default="umap", show_default=True)
 @click.option("--clusters", type=click.IntRange(min=2), help="K-Means k (default: chosen).")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Shared data folder: also gate on its real curated playlists (TidyTuesday).",
+)
 @with_appcontext
 def retrain_command(
     if_needed: bool,
@@ -182,10 +194,11 @@ def retrain_command(
     tolerance: float | None,
     embedding: str,
     clusters: int | None,
+    data: Path | None,
 ) -> None:
     """Train a candidate, gate it against the active model and the baseline, activate or reject."""
     outcome = _retrain(
-        _threshold(threshold) if if_needed else None, "cli", embedding, clusters, tolerance
+        _threshold(threshold) if if_needed else None, "cli", embedding, clusters, tolerance, data
     )
     click.echo(_describe(outcome))
 
@@ -196,6 +209,7 @@ def _retrain(
     embedding: str,
     clusters: int | None,
     tolerance: float | None,
+    data: Path | None = None,
 ) -> Any:
     from dashapp.services.training import DEFAULT_TOLERANCE, NothingToTrainError, retrain
     from ml.training import TrainParams
@@ -208,6 +222,7 @@ def _retrain(
             trigger=trigger,
             params=TrainParams(embedding=embedding, n_clusters=clusters),
             tolerance=DEFAULT_TOLERANCE if tolerance is None else tolerance,
+            real_data=data,
         )
     except NothingToTrainError as error:
         raise click.ClickException(str(error)) from None

@@ -35,8 +35,10 @@ from ml.gate import (
     PopularityRanker,
     cluster_moves,
     decide,
+    decide_on_check,
     evaluate_holdout,
     history_events,
+    playlist_holdout,
     split_holdout,
     top_list_changes,
 )
@@ -158,10 +160,12 @@ def retrain(
     trigger: str = "cli",
     params: TrainParams | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
+    real_data: Path | None = None,
 ) -> RetrainOutcome:
     """Train a candidate, gate it, activate or reject it. With ``threshold``, only when due.
 
-    Returns without training when nothing is due or another retrain holds the lock.
+    ``real_data`` (the shared data folder) adds a fixed check on real curated playlists. Returns
+    without training when nothing is due or another retrain holds the lock.
     """
     say = progress or (lambda _message: None)
     # An operator's queued request (Admin "retrain now") is due whatever the threshold says.
@@ -191,7 +195,8 @@ def retrain(
                 )
             return RetrainOutcome(False, None, None, "not due: the active model is fresh enough")
         report(f"Retraining: {reason}")
-        outcome = _train_and_gate(model_dir, report, params or TrainParams(), tolerance)
+        checks = _real_data_playlists(real_data) if real_data is not None else None
+        outcome = _train_and_gate(model_dir, report, params or TrainParams(), tolerance, checks)
     except Exception as error:
         with session_scope() as session:
             training_runs.finish(session, run_id, failed=True, outcome=None, message=str(error))
@@ -213,6 +218,7 @@ def _train_and_gate(
     say: Progress,
     params: TrainParams,
     tolerance: float,
+    real_playlists: pd.DataFrame | None = None,
 ) -> RetrainOutcome:
     from ml.recommender import Recommender
 
@@ -240,6 +246,19 @@ def _train_and_gate(
             unseen = (evaluate_holdout(candidate, newer), evaluate_holdout(active[1], newer))
             scores["unseen"] = {"candidate": unseen[0], "active": unseen[1]}
     decision = decide(scores["candidate"], scores["popularity"], unseen, tolerance)
+    if real_playlists is not None:
+        check = playlist_holdout(real_playlists, bundle.tracks["track_id"].astype(str).tolist())
+        say(f"Real-data check: {len(check)} curated playlists share tracks with the catalogue")
+        real = {
+            "playlists": len(check),
+            "candidate": evaluate_holdout(candidate, check),
+            "active": evaluate_holdout(active[1], check) if active else None,
+            "popularity": evaluate_holdout(baseline, check),
+        }
+        scores["real_data"] = real
+        worse = decide_on_check("real-data check", real["candidate"], real["active"], tolerance)
+        if decision.activate and worse is not None:
+            decision = worse
     gate = {
         "metric": GATE_METRIC,
         "tolerance": tolerance,
@@ -260,6 +279,22 @@ def _train_and_gate(
     verdict = "activated" if decision.activate else "rejected"
     say(f"Candidate {info.version} {verdict}: {decision.reason}")
     return RetrainOutcome(True, info.version, decision.activate, decision.reason)
+
+
+def _real_data_playlists(folder: Path) -> pd.DataFrame:
+    """Curated playlists of the TidyTuesday file under ``folder`` (playlist_id, track_id)."""
+    from db.importers.catalogue import parse_catalogue
+
+    path = Path(folder) / "tidytuesday" / "spotify_songs.csv"
+    if not path.is_file():
+        raise NothingToTrainError(f"the real-data check needs {path}; it is not there")
+    items = parse_catalogue(path).frames.playlist_items
+    return pd.DataFrame(
+        {
+            "playlist_id": items["playlist_external_id"].astype(str).to_numpy(),
+            "track_id": items["track_id"].astype(str).to_numpy(),
+        }
+    )
 
 
 def _active_model(

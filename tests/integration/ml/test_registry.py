@@ -16,6 +16,7 @@ from db.session import session_scope
 from ml.gate import GateDecision
 from ml.schema import InteractionKind
 from ml.training import TrainParams, train_model
+from tests.conftest import SHARED_DATA, require_shared_data
 from tests.unit.ml.conftest import build_catalogue
 
 FAST = TrainParams(embedding="pca", n_clusters=6)
@@ -181,3 +182,17 @@ def test_users_make_admin(app):
     assert accounts.authenticate("ops@example.com", "a long operator password").is_admin
     missing = runner.invoke(args=["users", "make-admin", "nobody@example.com"])
     assert missing.exit_code != 0 and "No account" in missing.output
+
+
+def test_retrain_with_data_adds_the_fixed_real_playlist_check(demo_app):
+    data = require_shared_data(SHARED_DATA)
+    runner = demo_app.test_cli_runner()
+    args = ["ml", "retrain", "--embedding", "pca", "--clusters", "6", "--data", str(data)]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "Real-data check:" in result.output
+    real = model_registry.versions(1)[0].gate["scores"]["real_data"]
+    # The demo catalogue shares no track with the real playlists: the check is empty, not faked.
+    assert real["playlists"] == 0 and real["candidate"] == {}
+    missing = runner.invoke(args=[*args[:-1], str(data / "nowhere")])
+    assert missing.exit_code != 0 and "real-data check needs" in missing.output

@@ -10,8 +10,10 @@ from ml.gate import (
     PopularityRanker,
     cluster_moves,
     decide,
+    decide_on_check,
     evaluate_holdout,
     list_metrics,
+    playlist_holdout,
     split_holdout,
     top_list_changes,
 )
@@ -114,3 +116,19 @@ def test_top_list_changes_count_listeners_whose_top_ten_differs():
     assert same["top10_changed"] == 0 and same["mean_top10_overlap"] == 1.0
     other = top_list_changes(FixedRanker(list("abc")), FixedRanker(list("abd")), histories, k=3)
     assert other["top10_changed"] == 2 and other["listeners"] == 2
+
+
+def test_the_real_data_check_asks_each_playlist_for_its_second_half():
+    playlists = pd.DataFrame(
+        {
+            "playlist_id": ["p"] * 8 + ["small"] * 3,
+            "track_id": [f"t{i}" for i in range(8)] + ["t0", "t1", "t2"],
+        }
+    )
+    check = playlist_holdout(playlists, [f"t{i}" for i in range(7)], min_tracks=6)
+    assert list(check.answers) == ["playlist:p"]  # "small" and the unknown t7 are left out
+    assert [e.track_id for e in check.histories["playlist:p"]] == ["t0", "t1", "t2"]
+    assert check.answers["playlist:p"] == frozenset({"t3", "t4", "t5", "t6"})
+    worse = decide_on_check("real-data check", {"ndcg@10": 0.1}, {"ndcg@10": 0.3}, 0.02)
+    assert worse is not None and not worse.activate and "real-data check" in worse.reason
+    assert decide_on_check("real-data check", {"ndcg@10": 0.3}, {"ndcg@10": 0.3}, 0.0) is None
