@@ -200,7 +200,8 @@ def retrain_command(
     outcome = _retrain(
         _threshold(threshold) if if_needed else None, "cli", embedding, clusters, tolerance, data
     )
-    click.echo(_describe(outcome))
+    if not outcome.trained:  # a trained one already said "Candidate X activated/rejected: why"
+        click.echo(_describe(outcome))
 
 
 def _retrain(
@@ -267,9 +268,7 @@ def watch_command(
     click.echo(f"Watching for {threshold} new feedback events (every {interval:g} s).")
     while True:
         try:
-            outcome = _retrain(threshold, "watch", embedding, clusters, tolerance)
-            if outcome.trained:
-                _echo_progress(_describe(outcome))
+            _retrain(threshold, "watch", embedding, clusters, tolerance)
         except click.ClickException as error:
             _echo_progress(f"Not trained: {error.message}")
         except Exception as error:  # the worker outlives one failed run; the run row says why
