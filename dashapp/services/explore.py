@@ -513,7 +513,7 @@ def unstage(staging: Staging, track_ids: Iterable[str] | None = None) -> Staging
 
 # ---------------------------------------------------------------- the signed-in user's side
 
-NO_MODEL_MESSAGE = f"The map needs a trained model and {NO_MODEL_YET}."
+NO_MODEL_MESSAGE = f"The map appears once a trained model is serving. {NO_MODEL_YET}"
 SHOW_ONLY: dict[str, str] = {
     "all": "All tracks",
     "likes": "My likes",

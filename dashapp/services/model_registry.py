@@ -33,6 +33,8 @@ from ml.artifact import (
 log = logging.getLogger(__name__)
 
 CACHE_SUFFIX = ".joblib"
+# Blobs a process keeps in its cache (newest first); the database keeps every version anyway.
+CACHE_KEEP = 3
 
 
 class RegistryError(RuntimeError):
@@ -220,6 +222,11 @@ def _write_cache(cache_dir: Path, digest: str, data: bytes) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
         os.replace(temporary, cache_dir / f"{digest}{CACHE_SUFFIX}")
+        cached = sorted(
+            cache_dir.glob(f"*{CACHE_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True
+        )
+        for stale in cached[CACHE_KEEP:]:
+            stale.unlink(missing_ok=True)
     except OSError as error:  # a read-only or full disk only costs the next boot a download
         log.warning("model cache not written in %s: %s", cache_dir, error)
 

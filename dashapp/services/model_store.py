@@ -76,8 +76,9 @@ class ModelStore:
             self._failed = None
         try:
             self.refresh()
-        except Exception:  # a database that is not migrated yet must not stop the app booting
-            log.exception("no model loaded at start")
+        except Exception as error:  # a database not migrated yet (`flask db upgrade`) must not
+            # stop the app booting; the watcher tries again every interval
+            log.warning("no model loaded at start: %s", str(error).splitlines()[0])
 
     def stop(self) -> None:
         """Stop this process's watcher thread (tests; re-configuration)."""

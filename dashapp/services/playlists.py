@@ -43,7 +43,7 @@ EXPORT_FORMATS: dict[str, str] = {
     "json": "application/json",
 }
 NO_MODEL_MESSAGE = (
-    f"Generators need a trained model and {NO_MODEL_YET}. "
+    f"Generators need a trained model and none is serving yet. {NO_MODEL_YET} "
     "Building playlists by hand works meanwhile."
 )
 

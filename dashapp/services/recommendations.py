@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 HISTORY_LIMIT = 5_000
 MAX_K = 100
 NO_MODEL_MESSAGE = (
-    f"Recommendations need a trained model and {NO_MODEL_YET}. "
+    f"No recommendation model is serving yet. {NO_MODEL_YET} "
     "Your likes and preferences are kept until then."
 )
 ERROR_MESSAGE = "Recommendations are unavailable right now; please try again in a minute."

@@ -125,9 +125,15 @@ def train_from_database(
 # ---------------------------------------------------------------------- the gated retrain
 def retrain_reason(threshold: int | None) -> str | None:
     """Why a retrain is due (``threshold`` new feedback events, or no usable active model), or
-    None. ``threshold`` None means "asked for explicitly": always due when there is a catalogue."""
+    None. ``threshold`` None means "asked for explicitly": always due, and an empty catalogue
+    raises ``NothingToTrainError``."""
     with session_scope() as session:
         if track_count(session) == 0:
+            if threshold is None:  # asked for explicitly: say why nothing can be trained
+                raise NothingToTrainError(
+                    "the catalogue is empty: import one first (`flask catalog import FILE` or "
+                    "`flask catalog demo`)"
+                )
             return None
         serving = model_versions.active(session)
         newest = model_versions.latest(session)

@@ -33,9 +33,7 @@ CHILD = textwrap.dedent(
 )
 
 
-def test_a_web_process_loads_and_serves_the_model_without_umap_or_the_trainer(
-    sqlite_db, tmp_path
-):
+def test_a_web_process_loads_and_serves_the_model_without_umap_or_the_trainer(sqlite_db, tmp_path):
     bundle = train_model(build_catalogue(80), None, TrainParams(embedding="pca", n_clusters=3))
     model_registry.publish(bundle, {}, {}, None)
     model_registry.activate(bundle.version, "test")

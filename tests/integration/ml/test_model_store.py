@@ -111,3 +111,13 @@ def test_the_background_watcher_swaps_without_any_request_waiting(db, tmp_path, 
         assert held.version == "v1"  # a request holding the old model keeps a consistent one
     finally:
         store.stop()
+
+
+def test_the_cache_keeps_only_the_newest_blobs(db, tmp_path, bundle):
+    cache = tmp_path / "cache"
+    for version in ("v1", "v2", "v3", "v4", "v5"):
+        model_registry.publish(replace(bundle, version=version), {}, {}, cache)
+        time.sleep(0.01)  # distinct modification times
+    assert len(list(cache.glob("*.joblib"))) == model_registry.CACHE_KEEP
+    newest = model_registry.versions(1)[0]
+    assert (cache / f"{newest.sha256}.joblib").exists()

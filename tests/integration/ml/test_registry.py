@@ -196,3 +196,11 @@ def test_retrain_with_data_adds_the_fixed_real_playlist_check(demo_app):
     assert real["playlists"] == 0 and real["candidate"] == {}
     missing = runner.invoke(args=[*args[:-1], str(data / "nowhere")])
     assert missing.exit_code != 0 and "real-data check needs" in missing.output
+
+
+def test_retrain_on_an_empty_catalogue_says_what_to_do_and_records_the_failure(app):
+    result = app.test_cli_runner().invoke(args=["ml", "retrain", "--embedding", "pca"])
+    assert result.exit_code != 0 and "catalogue is empty" in result.output
+    with session_scope() as session:
+        run = session.scalars(select(TrainingRun)).one()
+        assert run.status == "failed" and "catalogue is empty" in run.message
