@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
@@ -241,13 +243,31 @@ class PlaylistItem(Base):
 
 
 class ModelVersion(Base):
-    """One training run: where its artifact lives and how good it was."""
+    """One trained model in the registry: its artifact bytes, how good it was, whether it serves.
+
+    The database is the source of truth (web dynos share no disk); a local model folder is only a
+    cache of ``artifact`` keyed by ``sha256``. At most one row is ``active`` (partial unique index),
+    and activation retires the old one in the same transaction.
+    """
 
     __tablename__ = "model_versions"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('candidate', 'active', 'retired', 'rejected')", name="status_known"
+        ),
+        Index(
+            "uq_model_versions_one_active",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The cache file name of the artifact (``<sha256>.joblib``), never a path a user chose.
     artifact_path: Mapped[str] = mapped_column(String(1000))
     data_hash: Mapped[str] = mapped_column(String(64))
     track_count: Mapped[int] = mapped_column(Integer)
@@ -255,6 +275,19 @@ class ModelVersion(Base):
     interactions_until_id: Mapped[int] = mapped_column(Integer, default=0)
     metrics: Mapped[dict[str, Any]] = mapped_column(default=dict)
     params: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="candidate")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    activated_at: Mapped[datetime | None]
+    # The joblib bytes; deferred so listing versions never pulls megabytes.
+    artifact: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    # python, numpy, scipy, scikit-learn, pandas, joblib versions that wrote the pickle.
+    libraries: Mapped[dict[str, Any] | None]
+    # The quality gate's report (holdout metrics of candidate, active and baseline; the decision).
+    gate: Mapped[dict[str, Any] | None]
+    # What changed against the version active at gate time (clusters moved, top-10s changed).
+    diff: Mapped[dict[str, Any] | None]
 
 
 class TrackArtist(Base):
@@ -316,3 +349,43 @@ class Job(Base):
     started_at: Mapped[datetime | None]
     heartbeat_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+class TrainingRun(Base):
+    """A retrain asked for (Admin "retrain now", `ml retrain`, the worker) and its progress.
+
+    It doubles as the lock that makes concurrent retrains train once: at most one row may be
+    ``running`` and at most one ``queued`` (partial unique indexes, on SQLite and PostgreSQL alike).
+    """
+
+    __tablename__ = "training_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status_known"),
+        Index(
+            "uq_training_runs_one_running",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'running'"),
+            postgresql_where=text("status = 'running'"),
+        ),
+        Index(
+            "uq_training_runs_one_queued",
+            "status",
+            unique=True,
+            sqlite_where=text("status = 'queued'"),
+            postgresql_where=text("status = 'queued'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    trigger: Mapped[str] = mapped_column(String(32))  # admin, cli, watch
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    started_at: Mapped[datetime | None]
+    heartbeat_at: Mapped[datetime | None]  # a running row whose heartbeat stops is stale
+    finished_at: Mapped[datetime | None]
+    progress: Mapped[str | None] = mapped_column(String(200))
+    message: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(16))  # activated, rejected, skipped

@@ -18,9 +18,12 @@ the bundle holds UMAP *coordinates*, not the UMAP model.
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
 import os
+import platform
 import re
 import tempfile
 from collections.abc import Callable
@@ -54,6 +57,10 @@ COORDINATE_COLUMNS: tuple[str, ...] = ("x2", "y2", "x3", "y3", "z3")
 _VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # Libraries whose pickles the bundle contains; a mismatch is logged (scikit-learn warns too).
 _LIBRARIES = ("numpy", "pandas", "scipy", "sklearn", "joblib")
+# Versions that must match exactly before a blob from the registry is unpickled: a pickle of
+# scikit-learn/numpy/scipy/pandas objects is only promised to load in the versions that wrote it.
+# Python must match in major.minor (pickle protocols and builtins change there, not in patches).
+STRICT_LIBRARIES = ("numpy", "pandas", "scipy", "sklearn")
 
 
 class IncompatibleModelError(RuntimeError):
@@ -96,11 +103,70 @@ def new_version(created_at: datetime, data_hash: str) -> str:
 
 
 def library_versions() -> dict[str, str]:
-    versions = {}
+    """The running versions of python and of every library the pickled bundle holds objects of."""
+    versions = {"python": platform.python_version()}
     for name in _LIBRARIES:
         module = __import__(name)
         versions[name] = str(getattr(module, "__version__", "unknown"))
     return versions
+
+
+def library_mismatches(saved: dict[str, str] | None) -> list[str]:
+    """What differs between the versions a blob was written with and the running ones."""
+    saved = saved or {}
+    running = library_versions()
+    problems = []
+    if ".".join(str(saved.get("python", "")).split(".")[:2]) != ".".join(
+        running["python"].split(".")[:2]
+    ):
+        problems.append(f"python {saved.get('python')} (running {running['python']})")
+    for name in STRICT_LIBRARIES:
+        if saved.get(name) != running[name]:
+            problems.append(f"{name} {saved.get(name)} (running {running[name]})")
+    return problems
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def bundle_to_bytes(bundle: ModelBundle) -> bytes:
+    """The bundle as the bytes the registry stores (joblib, zlib level 3 like the files)."""
+    validate_bundle(bundle)
+    buffer = io.BytesIO()
+    joblib.dump(bundle, buffer, compress=3)
+    return buffer.getvalue()
+
+
+def bundle_from_bytes(
+    data: bytes, *, sha256: str, version: str, libraries: dict[str, str] | None
+) -> ModelBundle:
+    """Unpickle registry bytes, but only after they prove to be what we stored.
+
+    The sha256 is checked first (a corrupt or swapped blob is refused before pickle runs any of
+    it), then the library versions the blob was written with; both raise
+    ``IncompatibleModelError``.
+    """
+    actual = sha256_hex(data)
+    if actual != sha256:
+        raise IncompatibleModelError(
+            f"model {version} is corrupt: sha256 {actual[:12]}… is not the recorded {sha256[:12]}…"
+        )
+    mismatches = library_mismatches(libraries)
+    if mismatches:
+        raise IncompatibleModelError(
+            f"model {version} was written by other library versions: {', '.join(mismatches)}; "
+            "retrain it with this deployment (`flask --app app ml retrain`)"
+        )
+    try:
+        bundle = joblib.load(io.BytesIO(data))
+    except Exception as error:
+        raise IncompatibleModelError(f"model {version} could not be unpickled: {error}") from error
+    if not isinstance(bundle, ModelBundle):
+        raise IncompatibleModelError(f"model {version} holds a {type(bundle).__name__}")
+    if bundle.version != version:
+        raise IncompatibleModelError(f"blob holds version {bundle.version}, expected {version}")
+    return validate_bundle(bundle)
 
 
 def validate_bundle(bundle: ModelBundle) -> ModelBundle:

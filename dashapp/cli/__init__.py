@@ -14,8 +14,17 @@ from dashapp.cli.evaluate import evaluate_command  # noqa: F401  (attaches `ml e
 from dashapp.cli.history import history_group, jobs_group
 from dashapp.cli.ml import ml_group
 from dashapp.cli.setup import setup_command  # also attaches `catalog demo` (dashapp/cli/demo.py)
+from dashapp.cli.users import users_group
 
 
 def register_cli(server: Flask) -> None:
-    for group in (db_group, catalog_group, ml_group, setup_command, history_group, jobs_group):
+    for group in (
+        db_group,
+        catalog_group,
+        ml_group,
+        setup_command,
+        history_group,
+        jobs_group,
+        users_group,
+    ):
         server.cli.add_command(group)

@@ -2,8 +2,8 @@
 
 Each step checks before it acts, so running it again changes nothing: migrate the schema; fill an
 empty catalogue (import ``--catalog PATH``, or generate the demo data); train a model when none
-can be loaded. Training lives in another module that may not exist yet in an early checkout; then
-the step says so and setup still succeeds, because the app serves without a model.
+is active in the registry. Training lives in another module that may not exist yet in an early
+checkout; then the step says so and setup still succeeds, because the app serves without a model.
 """
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def _ensure_catalogue(
 def _ensure_model(model_dir: Path, embedding: str | None = None) -> None:
     state = _model_state(model_dir)
     if state == "ok":
-        click.echo(f"Model: a trained model is ready in {model_dir}.")
+        click.echo("Model: an active model is in the registry.")
         return
     train = _training_entry()
     if train is None:
@@ -113,23 +113,21 @@ def _ensure_model(model_dir: Path, embedding: str | None = None) -> None:
 
         options["params"] = TrainParams(embedding=embedding)
     train(model_dir, **options)
-    click.echo(f"Model: trained and saved in {model_dir}.")
+    click.echo("Model: trained and activated in the registry.")
 
 
 def _model_state(model_dir: Path) -> str:
-    """ "ok", "missing" or "incompatible" for the model the app would load from ``model_dir``."""
-    try:
-        artifact = importlib.import_module("ml.artifact")
-    except ModuleNotFoundError as error:
-        if error.name != "ml.artifact":
-            raise
-        return "ok" if (model_dir / "LATEST").is_file() else "missing"
-    try:
-        artifact.load_bundle(model_dir)
-    except FileNotFoundError:
+    """ "ok", "missing" or "incompatible" for the registry's active model (``model_dir`` is only
+    the cache; the database decides what serves)."""
+    from dashapp.services import model_registry
+    from ml.artifact import library_mismatches
+
+    active = model_registry.active_version()
+    if active is None:
         return "missing"
-    except artifact.IncompatibleModelError as error:
-        click.echo(f"Model: {error}", err=True)
+    mismatches = library_mismatches(active.libraries)
+    if mismatches:
+        click.echo(f"Model: {active.version} was written by {', '.join(mismatches)}", err=True)
         return "incompatible"
     return "ok"
 

@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 import pandas as pd
 
+from dashapp.services.model_messages import NO_MODEL_YET
 from db.queries import listeners
 from db.session import session_scope
 from ml.activities import FEATURE_BOUNDS
@@ -512,10 +513,7 @@ def unstage(staging: Staging, track_ids: Iterable[str] | None = None) -> Staging
 
 # ---------------------------------------------------------------- the signed-in user's side
 
-NO_MODEL_MESSAGE = (
-    "The map appears once a model has been trained: an administrator can train one from the "
-    "Admin page or with `flask ml train`."
-)
+NO_MODEL_MESSAGE = f"The map appears once a trained model is serving. {NO_MODEL_YET}"
 SHOW_ONLY: dict[str, str] = {
     "all": "All tracks",
     "likes": "My likes",

@@ -1,15 +1,16 @@
-"""The model the web process serves: loaded once, swapped when a newer one is trained.
+"""The model the web process serves: the registry's active version, swapped when it changes.
 
-``init_app(server)`` loads the version LATEST points at (in gunicorn's master when the app is
-preloaded, so forked workers share its pages). Each process then checks LATEST every
-``MODEL_RELOAD_SECONDS`` on a daemon thread (started lazily in the process that serves, because a
-thread started before ``fork`` does not survive into the workers) and, when it names another
-version, loads it beside the old one and swaps one reference: a request sees the old model or the
-new one, never a mix. ``MODEL_RELOAD_SECONDS = 0`` (tests) checks on every ``current()`` call
-instead; reading LATEST is one small file read.
+``init_app(server)`` loads the active version (in gunicorn's master when the app is preloaded, so
+forked workers share its pages). Each process then asks the database for the active version's
+(version, sha256) every ``MODEL_RELOAD_SECONDS`` on a daemon thread (started lazily in the
+process that serves, because a thread started before ``fork`` does not survive into the workers)
+and, when it names another version, loads it beside the old one and swaps one reference: a request
+sees the old model or the new one, never a mix. ``MODEL_RELOAD_SECONDS = 0`` (tests) checks on
+every ``current()`` call instead; the check is one indexed single-row query.
 
-Nothing here trains or imports umap; a broken or incompatible bundle is logged and the model that
-was being served stays.
+Bytes come from the database (or from ``MODEL_DIR``, a cache checked against the recorded sha256).
+A corrupt blob or one written by other library versions is refused and logged, and the model that
+was being served stays. Nothing here trains or imports umap.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from typing import Any
 
 from flask import Flask
 
-from ml.artifact import IncompatibleModelError, ModelBundle, latest_version, load_bundle
+from dashapp.services import model_registry
+from ml.artifact import IncompatibleModelError, ModelBundle
 
 log = logging.getLogger(__name__)
 
@@ -48,29 +50,35 @@ class ModelStore:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._current: LoadedModel | None = None
-        self._model_dir: Path | None = None
+        self._cache_dir: Path | None = None
+        self._configured = False
         self._interval = 30.0
-        self._failed_version: str | None = None  # don't retry a broken bundle every tick
+        self._failed: tuple[str, str | None] | None = None  # don't retry a broken blob every tick
         self._watcher: threading.Thread | None = None
         self._watcher_pid: int | None = None
         self._stop = threading.Event()
 
     # ------------------------------------------------------------------ setup
     def init_app(self, server: Flask) -> None:
-        """Serve models from ``server.config["MODEL_DIR"]``; load the newest one now."""
+        """Serve the registry's active model, caching blobs in ``MODEL_DIR``; load it now."""
         self.configure(
             server.config["MODEL_DIR"], float(server.config.get("MODEL_RELOAD_SECONDS", 30.0))
         )
         server.extensions["model_store"] = self
 
-    def configure(self, model_dir: str | os.PathLike[str], reload_seconds: float = 30.0) -> None:
+    def configure(self, cache_dir: str | os.PathLike[str], reload_seconds: float = 30.0) -> None:
         self.stop()
         with self._lock:
-            self._model_dir = Path(model_dir)
+            self._cache_dir = Path(cache_dir)
+            self._configured = True
             self._interval = max(0.0, reload_seconds)
             self._current = None
-            self._failed_version = None
-        self.refresh()
+            self._failed = None
+        try:
+            self.refresh()
+        except Exception as error:  # a database not migrated yet (`flask db upgrade`) must not
+            # stop the app booting; the watcher tries again every interval
+            log.warning("no model loaded at start: %s", str(error).splitlines()[0])
 
     def stop(self) -> None:
         """Stop this process's watcher thread (tests; re-configuration)."""
@@ -83,41 +91,45 @@ class ModelStore:
 
     # ------------------------------------------------------------------ serving
     def current(self) -> LoadedModel | None:
-        """The model to serve now, or None when none has been trained (or none loads)."""
-        if self._model_dir is None:
+        """The model to serve now, or None when none is active (or none loads)."""
+        if not self._configured:
             return None
         if self._interval == 0:
-            self.refresh()
+            try:
+                self.refresh()
+            except Exception:  # an unreachable database keeps the model that serves
+                log.exception("model reload check failed")
         else:
             self._ensure_watcher()
         return self._current
 
     def refresh(self) -> bool:
-        """Load LATEST if it names another version than the one served; True when swapped."""
-        directory = self._model_dir
-        if directory is None:
+        """Load the active version if it is not the one served; True when swapped."""
+        if not self._configured:
             return False
-        wanted = latest_version(directory)
+        cache_dir = self._cache_dir
+        pointer = model_registry.active_pointer()
         current = self._current
-        if wanted is None or (current is not None and current.version == wanted):
+        if pointer is None or (current is not None and current.version == pointer[0]):
             return False
-        if wanted == self._failed_version:
+        if pointer == self._failed:
             return False
+        version = pointer[0]
         try:
-            loaded = build_loaded_model(load_bundle(directory, wanted))
-        except (FileNotFoundError, IncompatibleModelError) as error:
-            log.error("model %s in %s not loaded: %s", wanted, directory, error)
-            self._failed_version = wanted
+            loaded = build_loaded_model(model_registry.load(version, cache_dir))
+        except (IncompatibleModelError, model_registry.RegistryError) as error:
+            log.error("model %s refused, still serving %s: %s", version, _name(current), error)
+            self._failed = pointer
             return False
         except Exception:
-            log.exception("model %s in %s failed to load", wanted, directory)
-            self._failed_version = wanted
+            log.exception("model %s failed to load, still serving %s", version, _name(current))
+            self._failed = pointer
             return False
         with self._lock:
-            if self._model_dir != directory:  # re-configured while we were loading
+            if self._cache_dir != cache_dir:  # re-configured while we were loading
                 return False
             self._current = loaded
-            self._failed_version = None
+            self._failed = None
         log.info("serving model %s (%d tracks)", loaded.version, loaded.bundle.n_tracks)
         return True
 
@@ -141,6 +153,10 @@ class ModelStore:
                 self.refresh()
             except Exception:  # the watcher must outlive any one bad check
                 log.exception("model reload check failed")
+
+
+def _name(loaded: LoadedModel | None) -> str:
+    return loaded.version if loaded else "no model"
 
 
 store = ModelStore()

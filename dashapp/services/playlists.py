@@ -21,6 +21,7 @@ from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from dashapp.services import playlist_export
+from dashapp.services.model_messages import NO_MODEL_YET
 from db.models import Playlist, PlaylistItem, utcnow
 from db.queries import playlists as queries
 from db.queries import track_artists
@@ -47,8 +48,8 @@ EXPORT_FORMATS: dict[str, str] = {
 }
 EXPORT_ALIASES: dict[str, str] = {"m3u": "m3u8"}  # older links asked for "m3u"
 NO_MODEL_MESSAGE = (
-    "Generators need a trained model and none is loaded yet: an administrator can train one "
-    "from the Admin page or with `flask ml train`. Building playlists by hand works meanwhile."
+    f"Generators need a trained model and none is serving yet. {NO_MODEL_YET} "
+    "Building playlists by hand works meanwhile."
 )
 
 

@@ -17,6 +17,7 @@ from typing import Any, Literal, Protocol
 
 import pandas as pd
 
+from dashapp.services.model_messages import NO_MODEL_YET
 from db.queries import listeners
 from db.session import session_scope
 from ml.filters import TrackFilter
@@ -28,8 +29,8 @@ log = logging.getLogger(__name__)
 HISTORY_LIMIT = 5_000
 MAX_K = 100
 NO_MODEL_MESSAGE = (
-    "No recommendation model has been trained yet. An administrator can train one from the "
-    "Admin page or with `flask ml train`; your likes and preferences are kept until then."
+    f"No recommendation model is serving yet. {NO_MODEL_YET} "
+    "Your likes and preferences are kept until then."
 )
 ERROR_MESSAGE = "Recommendations are unavailable right now; please try again in a minute."
 

@@ -253,6 +253,6 @@ def test_admin_page_is_for_admins_only(app, logged_in, no_model):
     try:
         page = rendered_json(admin.layout())
         assert "admin-refused" not in page
-        assert "No model has been trained yet" in page and "no model loaded" in page
+        assert "No model version yet" in page and "no model loaded" in page
     finally:
         context.pop()

@@ -167,5 +167,8 @@ def test_setup_with_a_catalog_imports_it_instead_of_demo_data(cli_app, small_set
         assert session.scalar(select(func.count()).select_from(User)) == 0  # no demo listeners
 
 
-def test_an_empty_model_folder_counts_as_no_model(tmp_path):
+def test_no_active_version_in_the_registry_counts_as_no_model(db, tmp_path):
+    # The model folder is only a cache: files in it do not make a model serve.
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "LATEST").write_text("20260101T000000Z-abc\n")
     assert setup_cli._model_state(tmp_path / "models") == "missing"

@@ -75,7 +75,7 @@ def test_the_worker_loop_runs_queued_imports(app, monkeypatch) -> None:
     seed_history_catalogue()
     user_id = add_user("me@example.com")
     history_import.submit_upload(user_id, "scrobbles.csv", lastfm_csv(PLAYS))
-    monkeypatch.setattr(ml_cli, "retrain_reason", lambda *_args: None)  # no training here
+    monkeypatch.setattr(ml_cli, "_retrain", lambda *_args, **_kw: None)  # no training here
     result = app.test_cli_runner().invoke(args=["ml", "watch", "--once"])
     assert result.exit_code == 0, result.output
     assert "Ran 1 queued job" in result.output

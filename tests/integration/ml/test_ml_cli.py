@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from dashapp.services import model_registry
 from db.models import Interaction
 from db.session import session_scope
-from ml.artifact import latest_version, load_bundle
 from ml.schema import InteractionKind
 
 
@@ -13,15 +13,15 @@ def test_train_then_status_then_watch(demo_app):
     model_dir = demo_app.config["MODEL_DIR"]
 
     status = runner.invoke(args=["ml", "status"])
-    assert status.exit_code == 0 and "none trained yet" in status.output
+    assert status.exit_code == 0 and "none active yet" in status.output
 
     result = runner.invoke(
         args=["ml", "train", "--sample", "150", "--embedding", "pca", "--clusters", "6"]
     )
     assert result.exit_code == 0, result.output
     assert "Clustering" in result.output and "Trained model" in result.output
-    version = latest_version(model_dir)
-    assert load_bundle(model_dir).n_tracks == 150
+    version = model_registry.active_version().version
+    assert model_registry.load(version, model_dir).n_tracks == 150
 
     status = runner.invoke(args=["ml", "status"])
     assert version in status.output and "New feedback events since that run: 0" in status.output
@@ -30,7 +30,7 @@ def test_train_then_status_then_watch(demo_app):
     watch = runner.invoke(args=["ml", "watch", "--once", "--threshold", "2"])
     assert watch.exit_code == 0 and "Retraining" not in watch.output
 
-    track_id = load_bundle(model_dir).tracks["track_id"][0]
+    track_id = model_registry.load(version, model_dir).tracks["track_id"][0]
     with session_scope() as session:
         user_id = session.query(Interaction.user_id).first()[0]
         for _ in range(2):
@@ -42,12 +42,14 @@ def test_train_then_status_then_watch(demo_app):
     held = ["ml", "watch", "--once", "--threshold", "2", "--min-minutes", "60"]
     watch = runner.invoke(args=[*held, "--embedding", "pca"])
     assert watch.exit_code == 0 and "Retraining" not in watch.output, watch.output
-    assert latest_version(model_dir) == version
+    assert model_registry.active_version().version == version
 
     watch = runner.invoke(args=["ml", "watch", "--once", "--threshold", "2", "--embedding", "pca"])
     assert watch.exit_code == 0 and "Retraining: 2 new feedback events" in watch.output
-    assert latest_version(model_dir) != version
-    assert load_bundle(model_dir).n_tracks == 300  # the worker trains on the whole catalogue
+    newest = model_registry.versions(1)[0]
+    assert newest.version != version and newest.status in ("active", "rejected")
+    assert newest.gate["scores"]["candidate"]  # the worker's retrain went through the gate
+    assert newest.track_count == 300  # the worker trains on the whole catalogue
 
 
 def test_train_on_an_empty_catalogue_says_what_to_do(app):

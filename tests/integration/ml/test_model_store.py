@@ -1,16 +1,20 @@
-"""The served model: loaded at start, swapped when a newer one is saved, kept when one is broken."""
+"""The served model comes from the registry: loaded at start, swapped when another version is
+activated, kept when the new blob is corrupt or was written by other library versions."""
 
 from __future__ import annotations
 
-import json
+import logging
 import time
 from dataclasses import replace
 
 import pytest
+from sqlalchemy import update
 
-from dashapp.services import model_store
+from dashapp.services import model_registry, model_store
 from dashapp.services.model_store import ModelStore
-from ml.artifact import save_bundle
+from db.models import ModelVersion
+from db.queries import model_versions
+from db.session import session_scope
 from ml.training import TrainParams, train_model
 from tests.unit.ml.conftest import build_catalogue
 
@@ -20,11 +24,19 @@ def bundle():
     return train_model(build_catalogue(120), None, TrainParams(embedding="pca", n_clusters=4))
 
 
-def test_no_model_means_none_until_one_is_saved(app, bundle):
+def publish(bundle, version: str, *, activate: bool = True) -> None:
+    model_registry.publish(replace(bundle, version=version), {}, {}, None)
+    if activate:
+        model_registry.activate(version, "test")
+
+
+def test_no_model_means_none_until_one_is_activated(app, bundle):
     model_store.init_app(app)
     assert model_store.current() is None
 
-    save_bundle(bundle, app.config["MODEL_DIR"])
+    publish(bundle, bundle.version, activate=False)
+    assert model_store.current() is None  # a candidate does not serve
+    model_registry.activate(bundle.version, "test")
     loaded = model_store.current()  # MODEL_RELOAD_SECONDS = 0 in tests: checked on each call
     assert loaded is not None and loaded.version == bundle.version
     assert loaded.bundle.n_tracks == 120 and loaded.created_at == bundle.created_at
@@ -32,30 +44,66 @@ def test_no_model_means_none_until_one_is_saved(app, bundle):
     assert app.extensions["model_store"] is model_store.store
 
 
-def test_a_newer_model_replaces_the_served_one_and_a_broken_one_does_not(tmp_path, bundle):
+def test_a_new_active_version_swaps_and_a_corrupt_or_foreign_one_is_refused(
+    db, tmp_path, bundle, caplog
+):
     store = ModelStore()
-    save_bundle(replace(bundle, version="v1"), tmp_path)
-    store.configure(tmp_path, reload_seconds=0)
-    first = store.current()
-    assert first is not None and first.version == "v1"
+    publish(bundle, "v1")
+    store.configure(tmp_path / "cache", reload_seconds=0)
+    assert store.current().version == "v1"
 
-    save_bundle(replace(bundle, version="v2"), tmp_path)
+    publish(bundle, "v2")
     assert store.current().version == "v2"
 
-    save_bundle(replace(bundle, version="v3"), tmp_path)
-    meta = tmp_path / "v3.json"
-    meta.write_text(json.dumps(json.loads(meta.read_text()) | {"format_version": 999}))
-    assert store.current().version == "v2"  # v3 is refused and v2 keeps serving
+    publish(bundle, "v3")
+    with session_scope() as session:  # one flipped byte: the sha256 no longer matches
+        blob = bytearray(model_versions.artifact(session, "v3").artifact)
+        blob[len(blob) // 2] ^= 0xFF
+        session.execute(
+            update(ModelVersion).where(ModelVersion.version == "v3").values(artifact=bytes(blob))
+        )
+    with caplog.at_level(logging.ERROR, logger="dashapp.services.model_store"):
+        assert store.current().version == "v2"  # v3 refused, v2 keeps serving
+    assert "v3 refused" in caplog.text and "corrupt" in caplog.text
+
+    publish(bundle, "v4")
+    with session_scope() as session:
+        session.execute(
+            update(ModelVersion)
+            .where(ModelVersion.version == "v4")
+            .values(libraries={"python": "3.11.0", "numpy": "0.1", "scipy": "0.1"})
+        )
+    caplog.clear()
+    with caplog.at_level(logging.ERROR, logger="dashapp.services.model_store"):
+        assert store.current().version == "v2"
+    assert "other library versions" in caplog.text and "numpy 0.1" in caplog.text
+
+    publish(bundle, "v5")
+    assert store.current().version == "v5"
 
 
-def test_the_background_watcher_swaps_without_any_request_waiting(tmp_path, bundle):
+def test_the_cache_is_used_only_when_its_bytes_match_the_recorded_sha256(db, tmp_path, bundle):
+    cache = tmp_path / "cache"
+    publish(bundle, "v1")
+    info = model_registry.active_version()
+    assert info is not None and info.sha256 is not None
+    assert model_registry.load("v1", cache).version == "v1"
+    cached = cache / f"{info.sha256}.joblib"
+    assert cached.read_bytes()  # written on first load
+
+    cached.write_bytes(b"not a pickle anyone made")  # a tampered cache file is never unpickled
+    assert model_registry.load("v1", cache).version == "v1"
+    assert cached.read_bytes() != b"not a pickle anyone made"  # refreshed from the database
+
+
+def test_the_background_watcher_swaps_without_any_request_waiting(db, tmp_path, bundle):
     store = ModelStore()
-    save_bundle(replace(bundle, version="v1"), tmp_path)
+    publish(bundle, "v1")
     store.configure(tmp_path, reload_seconds=0.05)
     try:
         held = store.current()
         assert held.version == "v1"
-        save_bundle(replace(bundle, version="v2"), tmp_path)
+        publish(bundle, "v2")
         deadline = time.monotonic() + 60  # generous: the CI box may be busy
         while store.current().version != "v2" and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -63,3 +111,13 @@ def test_the_background_watcher_swaps_without_any_request_waiting(tmp_path, bund
         assert held.version == "v1"  # a request holding the old model keeps a consistent one
     finally:
         store.stop()
+
+
+def test_the_cache_keeps_only_the_newest_blobs(db, tmp_path, bundle):
+    cache = tmp_path / "cache"
+    for version in ("v1", "v2", "v3", "v4", "v5"):
+        model_registry.publish(replace(bundle, version=version), {}, {}, cache)
+        time.sleep(0.01)  # distinct modification times
+    assert len(list(cache.glob("*.joblib"))) == model_registry.CACHE_KEEP
+    newest = model_registry.versions(1)[0]
+    assert (cache / f"{newest.sha256}.joblib").exists()

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
+from dashapp.services import model_registry
 from dashapp.services.training import train_from_database
 from db.demo.catalogue import generate_catalogue
 from db.importers.frames import catalogue_frame as parsed_catalogue_frame
@@ -15,7 +16,6 @@ from db.queries import model_versions
 from db.queries.catalogue import catalogue_frame
 from db.queries.training import load_training_data
 from db.session import session_scope
-from ml.artifact import latest_version, load_bundle
 from ml.schema import AUDIO_FEATURES, CATALOGUE_COLUMNS
 from ml.training import TrainParams
 
@@ -61,8 +61,9 @@ def test_train_from_database_saves_a_bundle_and_records_the_run(demo_db, tmp_pat
     messages: list[str] = []
     version = train_from_database(tmp_path, messages.append, params=FAST)
 
-    assert latest_version(tmp_path) == version
-    bundle = load_bundle(tmp_path)
+    active = model_registry.active_version()
+    assert active is not None and active.version == version and active.status == "active"
+    bundle = model_registry.load(version, None)
     assert bundle.n_tracks == 300 and bundle.listeners is not None
     assert bundle.cooccurrence is not None and bundle.cooccurrence.nnz > 0
     with session_scope() as session:
@@ -78,7 +79,7 @@ def test_train_from_database_saves_a_bundle_and_records_the_run(demo_db, tmp_pat
 
 def test_a_sampled_run_trains_on_fewer_tracks(demo_db, tmp_path):
     train_from_database(tmp_path, sample=120, params=FAST)
-    assert load_bundle(tmp_path).n_tracks == 120
+    assert model_registry.load(model_registry.active_version().version, None).n_tracks == 120
     with session_scope() as session:
         run = session.scalars(select(ModelVersion)).one()
         assert run.metrics["sampled_tracks"] == 120
