@@ -1,7 +1,7 @@
 """model registry: artifact blobs, status and activation in model_versions; training_runs
 
 Revision ID: 0002_registry
-Revises: 0001
+Revises: 0002_history
 
 Rows recorded before the registry have no artifact bytes, so they come in as ``retired``; the next
 ``flask setup`` / worker tick trains a model and activates it.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002_registry"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002_history"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
