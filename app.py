@@ -14,6 +14,7 @@ from dashapp.auth import init_auth
 from dashapp.cli import register_cli
 from dashapp.config import Config
 from dashapp.services import model_store
+from dashapp.spotify_connect import bp as spotify_connect_bp
 from db.session import database
 
 
@@ -29,6 +30,7 @@ def create_app(config: Config | None = None) -> Flask:
     server.register_blueprint(auth_bp)
     server.register_blueprint(api_bp, url_prefix="/api/v1")
     server.register_blueprint(api_playlists_bp, url_prefix="/api/v1")
+    server.register_blueprint(spotify_connect_bp)
     build_dash(server)
     model_store.init_app(server)
     register_cli(server)

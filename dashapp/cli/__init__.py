@@ -11,10 +11,11 @@ from flask import Flask
 from dashapp.cli.catalog import catalog_group
 from dashapp.cli.db import db_group
 from dashapp.cli.evaluate import evaluate_command  # noqa: F401  (attaches `ml evaluate`)
+from dashapp.cli.integrations import lastfm_group  # also attaches `catalog enrich`
 from dashapp.cli.ml import ml_group
 from dashapp.cli.setup import setup_command  # also attaches `catalog demo` (dashapp/cli/demo.py)
 
 
 def register_cli(server: Flask) -> None:
-    for group in (db_group, catalog_group, ml_group, setup_command):
+    for group in (db_group, catalog_group, ml_group, setup_command, lastfm_group):
         server.cli.add_command(group)
