@@ -42,7 +42,7 @@ SCOPES = (
     "playlist-modify-public",
 )
 IDS_PER_LOOKUP = 50  # GET /tracks and GET /artists take at most 50 ids
-ITEMS_PER_ADD = 100  # POST /playlists/{id}/tracks takes at most 100 URIs
+ITEMS_PER_ADD = 100  # POST /playlists/{id}/items takes at most 100 URIs
 PAGE_SIZE = 50  # saved tracks, top tracks and recently played pages hold at most 50
 REFRESH_MARGIN_SECONDS = 60  # refresh a token this long before it expires
 

@@ -32,6 +32,7 @@ PROVIDER = "spotify"
 MAX_SAVED_TRACKS = 1000
 MAX_PLAYLIST_TRACKS = 10_000  # Spotify's own limit for one playlist
 PENDING_MAX_AGE_SECONDS = 600  # a connect attempt must come back within ten minutes
+REFRESH_ONLY_REDIRECT = "http://127.0.0.1/connect/spotify/callback"
 
 
 class SpotifyConnectError(IntegrationError):
@@ -151,8 +152,8 @@ def _client(user_id: int, settings: IntegrationSettings) -> SpotifyUserClient:
                 _as_datetime(new_token.expires_at),
             )
 
-    # The redirect URI plays no part in a refresh; the configured one (or none) is enough.
-    auth = SpotifyAuth(settings, settings.spotify_redirect_uri or "")
+    # A refresh sends no redirect URI, but spotipy's constructor insists on one.
+    auth = SpotifyAuth(settings, settings.spotify_redirect_uri or REFRESH_ONLY_REDIRECT)
     return SpotifyUserClient(settings, token, auth, on_refresh=persist)
 
 
