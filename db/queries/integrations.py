@@ -377,9 +377,9 @@ class PlaylistToSend:
 
 
 def playlist_to_send(session: Session, playlist_id: int, user_id: int) -> PlaylistToSend | None:
-    """The user's own playlist (or a curated one) with its track ids; None for anyone else's."""
+    """The user's own playlist with its track ids; None for anyone else's (or a curated one)."""
     playlist = session.get(Playlist, playlist_id)
-    if playlist is None or playlist.owner_id not in (user_id, None):
+    if playlist is None or playlist.owner_id != user_id:
         return None
     rows = session.execute(
         select(PlaylistItem.track_id, Track.source)

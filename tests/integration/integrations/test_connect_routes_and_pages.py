@@ -12,8 +12,8 @@ from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import func, select
 
 from dashapp.auth import SessionUser
-from dashapp.services import accounts
-from db.models import ExternalAccount, User
+from dashapp.services import accounts, spotify_account
+from db.models import ExternalAccount, ImportedListen, User
 from db.session import database, session_scope
 from tests.fakes.music_services import FakeMusicServices
 from tests.integration.integrations.builders import (
@@ -197,3 +197,22 @@ def test_profile_callbacks_import_and_disconnect_through_dash(configured_app, fa
     )
     assert response.status_code == 200 and "Connect Spotify" in response.get_data(as_text=True)
     assert accounts_stored() == 0
+
+
+def test_deleting_the_account_removes_tokens_and_imported_listens(configured_app, fake):
+    seed_catalogue()
+    client = registered_client(configured_app)
+    query = start_connect(client)
+    code = fake.authorize(query["code_challenge"], query["redirect_uri"])
+    client.get(f"/connect/spotify/callback?code={code}&state={query['state']}")
+    fake.state.top = [fake.add_track(TRACKS[0][0], "b")]
+    with configured_app.app_context():
+        spotify_account.import_library(user_id())
+        assert imported_listens() == 1
+        accounts.delete_account(user_id(), PASSWORD)
+    assert accounts_stored() == 0 and imported_listens() == 0
+
+
+def imported_listens() -> int:
+    with session_scope() as session:
+        return session.scalar(select(func.count()).select_from(ImportedListen))

@@ -95,6 +95,15 @@ def test_429_waits_for_retry_after_then_succeeds(fake, settings):
     assert len(fake.calls("/v1/me/tracks")) == 2
 
 
+def test_an_absurd_retry_after_is_capped_so_a_request_never_hangs(fake):
+    settings = IntegrationSettings.from_mapping(fake.env() | {"MIXMAP_HTTP_MAX_RETRY_AFTER": "0.2"})
+    client = user_client(fake, settings)
+    fake.fail_next("/v1/me", Scripted(429, "{}", {"Retry-After": "3600"}))
+    started = time.monotonic()
+    assert client.me().id == "ada"
+    assert time.monotonic() - started < 5
+
+
 def test_5xx_is_retried_with_backoff_then_gives_up_with_a_clear_error(fake, settings):
     client = user_client(fake, settings)
     fake.fail_next("/v1/me", *[Scripted(503, "busy")] * 3)  # first try + 2 retries
