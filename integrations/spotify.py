@@ -152,10 +152,11 @@ def translate(error: Exception) -> IntegrationError:
         )
     if isinstance(error, requests.exceptions.RetryError):
         return UpstreamError("Spotify kept failing after retries; try again in a few minutes.")
-    if isinstance(error, requests.exceptions.RequestException):
-        return UpstreamError(f"Could not reach Spotify ({type(error).__name__}).")
+    # Before RequestException: requests' JSONDecodeError is both a ValueError and one of those.
     if isinstance(error, (ValueError, KeyError, TypeError)):
         return MalformedResponse("Spotify sent a response Mixmap cannot read.")
+    if isinstance(error, requests.exceptions.RequestException):
+        return UpstreamError(f"Could not reach Spotify ({type(error).__name__}).")
     raise error
 
 
@@ -253,6 +254,7 @@ class SpotifyAuth:
     def exchange(self, code: str, code_verifier: str) -> SpotifyToken:
         pkce = self._pkce()
         pkce.code_verifier = code_verifier
+        # With both set, spotipy exchanges the code instead of starting a fresh handshake.
         pkce.code_challenge = pkce._get_code_challenge()
         try:
             pkce.get_access_token(code=code, check_cache=False)
@@ -301,6 +303,8 @@ class SpotifyUserClient:
         except spotipy.SpotifyException as error:
             if error.http_status != 401:
                 raise translate(error) from error
+        except Exception as error:
+            raise translate(error) from error
         # 401 before the expiry we were told: the token was revoked or rotated; refresh once.
         self._refresh()
         try:

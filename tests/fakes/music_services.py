@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import threading
+import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ class Scripted:
     status: int
     body: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0  # seconds to wait before answering (to trip the client's read timeout)
 
 
 @dataclass
@@ -146,6 +148,7 @@ class FakeMusicServices:
             queue = state.script.get(request.path)
             if queue:
                 answer = queue.popleft()
+                time.sleep(answer.delay)
                 return Response(answer.body, answer.status, headers=answer.headers)
             return None
 

@@ -84,6 +84,14 @@ def test_a_revoked_refresh_token_asks_to_connect_again(fake, settings):
         client.me()
 
 
+@pytest.mark.parametrize("body", ["<html>gateway</html>", '{"token_type": "Bearer"}'])
+def test_a_malformed_token_response_is_reported(fake, settings, body):
+    client = user_client(fake, settings, expires_in=-10)
+    fake.fail_next("/accounts/api/token", Scripted(200, body))
+    with pytest.raises(MalformedResponse):
+        client.me()
+
+
 def test_429_waits_for_retry_after_then_succeeds(fake, settings):
     fake.state.saved = [{"added_at": "2026-01-02T03:04:05Z", "track": fake.add_track("t1", "a1")}]
     client = user_client(fake, settings)
@@ -110,6 +118,15 @@ def test_5xx_is_retried_with_backoff_then_gives_up_with_a_clear_error(fake, sett
     with pytest.raises(UpstreamError, match="try again"):
         client.me()
     assert len(fake.calls("/v1/me")) == 3
+
+
+def test_a_read_timeout_is_a_clear_error_and_not_replayed(fake):
+    settings = IntegrationSettings.from_mapping(fake.env() | {"MIXMAP_HTTP_READ_TIMEOUT": "0.3"})
+    client = user_client(fake, settings)
+    fake.fail_next("/v1/me", Scripted(200, "{}", delay=1.0))
+    with pytest.raises(UpstreamError, match="Could not reach Spotify"):
+        client.me()
+    assert len(fake.calls("/v1/me")) == 1
 
 
 def test_a_single_5xx_is_absorbed(fake, settings):
