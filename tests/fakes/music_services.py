@@ -17,8 +17,9 @@ import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, redirect, request
 from werkzeug.serving import make_server
 
 CLIENT_ID = "fake-client-id"
@@ -41,6 +42,7 @@ class FakeState:
     access_tokens: set[str] = field(default_factory=set)
     refresh_tokens: set[str] = field(default_factory=set)
     token_lifetime: int = 3600
+    deny_consent: bool = False
     user: dict[str, Any] = field(default_factory=lambda: {"id": "ada", "display_name": "Ada L"})
     saved: list[dict[str, Any]] = field(default_factory=list)  # {"added_at", "track": {...}}
     top: list[dict[str, Any]] = field(default_factory=list)
@@ -166,6 +168,20 @@ class FakeMusicServices:
                 scope=" ".join(SCOPES),
                 **extra,
             )
+
+        @app.get("/accounts/authorize")
+        def authorize_page() -> Any:
+            """The consent page, with the user clicking "Agree" at once: back to the app with a
+            code bound to the PKCE challenge (or with error=access_denied if told to refuse)."""
+            args = request.args
+            target = args.get("redirect_uri", "")
+            back = {"state": args.get("state", "")}
+            if state.deny_consent:
+                return redirect(f"{target}?{urlencode(back | {'error': 'access_denied'})}")
+            if args.get("client_id") != CLIENT_ID or args.get("code_challenge_method") != "S256":
+                return jsonify(error="invalid_request"), 400
+            code = self.authorize(args.get("code_challenge", ""), target)
+            return redirect(f"{target}?{urlencode(back | {'code': code})}")
 
         @app.post("/accounts/api/token")
         def token() -> Any:
