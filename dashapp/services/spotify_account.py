@@ -16,13 +16,18 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from dashapp.services.integration_settings import current_settings, token_vault
 from dashapp.services.listen_import import ImportReport, store_spotify_tracks
 from db.queries import integrations as queries
 from db.session import session_scope
-from integrations.errors import AuthorizationError, IntegrationError, NotConfigured
+from integrations.errors import (
+    AuthorizationError,
+    IntegrationError,
+    NotConfigured,
+    UpstreamError,
+)
 from integrations.settings import IntegrationSettings
 from integrations.spotify import SpotifyAuth, SpotifyToken, SpotifyUserClient
 from integrations.token_vault import UnreadableToken
@@ -127,7 +132,16 @@ def _as_datetime(unix_seconds: float) -> datetime:
     return datetime.fromtimestamp(unix_seconds, UTC)
 
 
-def _client(user_id: int, settings: IntegrationSettings) -> SpotifyUserClient:
+@dataclass
+class _Session:
+    """A user's client plus the stored ciphertexts it knows, to tell a revoked access from a
+    token another process refreshed meanwhile (Spotify rotates refresh tokens under PKCE)."""
+
+    client: SpotifyUserClient
+    known: set[str]
+
+
+def _client(user_id: int, settings: IntegrationSettings) -> _Session:
     if not settings.spotify_enabled:
         raise NotConfigured("Spotify is not configured on this server.")
     vault = token_vault(settings)
@@ -141,23 +155,29 @@ def _client(user_id: int, settings: IntegrationSettings) -> SpotifyUserClient:
     except (UnreadableToken, IntegrationError):
         disconnect(user_id)  # the key changed: the stored token is useless
         raise AuthorizationError("Your Spotify connection has expired: connect again.") from None
+    known = {sealed}
 
     def persist(new_token: SpotifyToken) -> None:
+        new_sealed = vault.seal(new_token.as_dict())
+        known.add(new_sealed)
         with session_scope() as session:
             queries.update_token(
-                session,
-                user_id,
-                PROVIDER,
-                vault.seal(new_token.as_dict()),
-                _as_datetime(new_token.expires_at),
+                session, user_id, PROVIDER, new_sealed, _as_datetime(new_token.expires_at)
             )
 
     # A refresh sends no redirect URI, but spotipy's constructor insists on one.
     auth = SpotifyAuth(settings, settings.spotify_redirect_uri or REFRESH_ONLY_REDIRECT)
-    return SpotifyUserClient(settings, token, auth, on_refresh=persist)
+    return _Session(SpotifyUserClient(settings, token, auth, on_refresh=persist), known)
 
 
-def _forget_on_refusal(user_id: int, error: AuthorizationError) -> None:
+def _on_refusal(user_id: int, spotify: _Session, error: AuthorizationError) -> NoReturn:
+    with session_scope() as session:
+        row = queries.account(session, user_id, PROVIDER)
+        stored = row.token_ciphertext if row is not None else None
+    if stored is not None and stored not in spotify.known:
+        # Another request refreshed the token while this one used the old refresh token: the
+        # connection is fine, this request just lost the race.
+        raise UpstreamError("Spotify access was being renewed at the same moment; try again.")
     # Refused even after a refresh: the user revoked Mixmap at Spotify. Drop the dead tokens so
     # the Profile page offers Connect again.
     disconnect(user_id)
@@ -169,14 +189,13 @@ def _forget_on_refusal(user_id: int, error: AuthorizationError) -> None:
 
 def import_library(user_id: int) -> list[ImportReport]:
     """Saved tracks (likes), top tracks (favourites) and recent plays (plays), matched by id."""
-    settings = current_settings()
-    client = _client(user_id, settings)
+    spotify = _client(user_id, current_settings())
     try:
-        saved = client.saved_tracks(limit=MAX_SAVED_TRACKS)
-        top = client.top_tracks(limit=50)
-        recent = client.recently_played()
+        saved = spotify.client.saved_tracks(limit=MAX_SAVED_TRACKS)
+        top = spotify.client.top_tracks(limit=50)
+        recent = spotify.client.recently_played()
     except AuthorizationError as error:
-        _forget_on_refusal(user_id, error)
+        _on_refusal(user_id, spotify, error)
     return [
         store_spotify_tracks(user_id, "spotify:saved", InteractionKind.LIKE, saved),
         store_spotify_tracks(user_id, "spotify:top", InteractionKind.FAVOURITE, top),
@@ -195,11 +214,11 @@ def send_playlist(user_id: int, playlist_id: int) -> SentPlaylist:
             "This playlist has no Spotify tracks to send (generated demo tracks exist only here)."
         )
     track_ids = playlist.track_ids[:MAX_PLAYLIST_TRACKS]
-    client = _client(user_id, current_settings())
+    spotify = _client(user_id, current_settings())
     try:
-        created = client.create_playlist(
+        created = spotify.client.create_playlist(
             playlist.name[:100], (playlist.description or "Made with Mixmap")[:300], track_ids
         )
     except AuthorizationError as error:
-        _forget_on_refusal(user_id, error)
+        _on_refusal(user_id, spotify, error)
     return SentPlaylist(created.url, created.tracks_added, playlist.demo_tracks)

@@ -15,6 +15,7 @@ import json
 import threading
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -43,6 +44,7 @@ class FakeState:
     refresh_tokens: set[str] = field(default_factory=set)
     token_lifetime: int = 3600
     deny_consent: bool = False
+    before_refresh: Callable[[], None] | None = None  # runs inside a refresh grant, first
     user: dict[str, Any] = field(default_factory=lambda: {"id": "ada", "display_name": "Ada L"})
     saved: list[dict[str, Any]] = field(default_factory=list)  # {"added_at", "track": {...}}
     top: list[dict[str, Any]] = field(default_factory=list)
@@ -200,6 +202,8 @@ class FakeMusicServices:
                     return jsonify(error="invalid_grant"), 400
                 return token_response(self.issue_token())
             if grant == "refresh_token":
+                if state.before_refresh is not None:
+                    state.before_refresh()
                 if form.get("refresh_token") not in state.refresh_tokens:
                     return jsonify(
                         error="invalid_grant", error_description="Refresh token revoked"

@@ -4,6 +4,7 @@ enrich the catalogue through the database cache."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -138,6 +139,32 @@ def test_access_revoked_at_spotify_disconnects_with_a_clear_message(fake):
     with pytest.raises(AuthorizationError, match="connect again"):
         spotify_account.import_library(user)
     assert not spotify_account.status(user).connected
+
+
+def test_a_refresh_lost_to_a_concurrent_request_keeps_the_connection(fake):
+    from dashapp.services.integration_settings import token_vault
+    from db.queries import integrations as queries
+
+    seed_catalogue()
+    user = add_user()
+    connect(fake, user)
+    fake.revoke_access()
+
+    def another_request_refreshes_first() -> None:
+        # What a second worker does meanwhile: refresh, store the new token; Spotify then
+        # rotates the refresh token, so the one this request holds is refused.
+        fresh = fake.issue_token()
+        fake.state.refresh_tokens.intersection_update({fresh["refresh_token"]})
+        sealed = token_vault().seal(fresh | {"expires_at": 4_000_000_000, "scope": ""})
+        with session_scope() as session:
+            queries.update_token(session, user, "spotify", sealed, datetime.now(UTC))
+        fake.state.before_refresh = None
+
+    fake.state.before_refresh = another_request_refreshes_first
+    with pytest.raises(IntegrationError, match="try again"):
+        spotify_account.import_library(user)
+    assert spotify_account.status(user).connected
+    assert [r.new for r in spotify_account.import_library(user)] == [0, 0, 0]
 
 
 def test_a_key_change_makes_the_stored_token_unusable_and_asks_to_reconnect(fake, monkeypatch):
