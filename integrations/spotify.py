@@ -1,4 +1,5 @@
-"""Spotify Web API through spotipy, pointed at ``IntegrationSettings`` URLs (a fake in tests).
+"""Spotify for one user, through spotipy pointed at ``IntegrationSettings`` URLs (a fake in
+tests). Catalogue look-ups without a user are in ``spotify_catalogue``.
 
 spotipy does the HTTP and the OAuth payloads; this module adds what a web app needs around it:
 Authorization Code with PKCE split across two requests (``SpotifyAuth.start`` / ``exchange``),
@@ -16,23 +17,29 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-import requests
 import spotipy
 from spotipy.cache_handler import MemoryCacheHandler
-from spotipy.oauth2 import SpotifyClientCredentials, SpotifyOauthError, SpotifyPKCE
+from spotipy.oauth2 import SpotifyPKCE
 
 from integrations.errors import (
     AuthorizationError,
-    IntegrationError,
     MalformedResponse,
     NotConfigured,
-    NotFound,
-    UpstreamError,
 )
 from integrations.http import build_session
 from integrations.settings import IntegrationSettings
+from integrations.spotify_common import (
+    T,
+    as_dict,
+    as_list,
+    batches,
+    item_id,
+    parse_time,
+    spotipy_client,
+    translate,
+)
 
 SCOPES = (
     "user-library-read",
@@ -41,12 +48,9 @@ SCOPES = (
     "playlist-modify-private",
     "playlist-modify-public",
 )
-IDS_PER_LOOKUP = 50  # GET /tracks and GET /artists take at most 50 ids
 ITEMS_PER_ADD = 100  # POST /playlists/{id}/items takes at most 100 URIs
 PAGE_SIZE = 50  # saved tracks, top tracks and recently played pages hold at most 50
 REFRESH_MARGIN_SECONDS = 60  # refresh a token this long before it expires
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -98,124 +102,10 @@ class SavedTrack:
 
 
 @dataclass(frozen=True)
-class TrackMetadata:
-    track_id: str
-    album_image_url: str | None
-    preview_url: str | None
-    spotify_url: str | None
-    artist_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ArtistMetadata:
-    artist_id: str
-    name: str
-    genres: tuple[str, ...]
-    image_url: str | None
-
-
-@dataclass(frozen=True)
 class CreatedPlaylist:
     playlist_id: str
     url: str | None
     tracks_added: int
-
-
-# ---------------------------------------------------------------- errors and shapes
-
-
-def translate(error: Exception) -> IntegrationError:
-    """A spotipy/requests failure as an error whose message a user can act on."""
-    if isinstance(error, IntegrationError):
-        return error
-    if isinstance(error, spotipy.SpotifyException):
-        status = error.http_status
-        if "Max Retries" in str(error.msg):
-            return UpstreamError(
-                "Spotify is not answering (rate-limited or failing) even after retries; "
-                "try again in a few minutes."
-            )
-        if status == 401:
-            return AuthorizationError("Spotify no longer accepts Mixmap's access: connect again.")
-        if status == 403:
-            return AuthorizationError(
-                "Spotify refused this request (missing permission): disconnect and connect again."
-            )
-        if status == 404:
-            return NotFound("Spotify does not know that item.")
-        if status == 429 or status >= 500:
-            return UpstreamError(f"Spotify answered HTTP {status}; try again in a few minutes.")
-        return IntegrationError(f"Spotify refused the request (HTTP {status}).")
-    if isinstance(error, SpotifyOauthError):
-        return AuthorizationError(
-            "Spotify refused the authorisation (it may have been revoked): connect again."
-        )
-    if isinstance(error, requests.exceptions.RetryError):
-        return UpstreamError("Spotify kept failing after retries; try again in a few minutes.")
-    # Before RequestException: requests' JSONDecodeError is both a ValueError and one of those.
-    if isinstance(error, (ValueError, KeyError, TypeError)):
-        return MalformedResponse("Spotify sent a response Mixmap cannot read.")
-    if isinstance(error, requests.exceptions.RequestException):
-        return UpstreamError(f"Could not reach Spotify ({type(error).__name__}).")
-    raise error
-
-
-def _dict(value: Any, what: str) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise MalformedResponse(f"Spotify sent a malformed {what}.")
-    return value
-
-
-def _list(value: Any, what: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise MalformedResponse(f"Spotify sent a malformed {what}.")
-    return value
-
-
-def _parse_time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def _track_id(track: Any) -> str | None:
-    # Local files and unavailable tracks come back with a null id or as null: skip them.
-    if isinstance(track, dict) and isinstance(track.get("id"), str) and track["id"]:
-        return track["id"]
-    return None
-
-
-def _dict_or_empty(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _first_image(images: Any) -> str | None:
-    if isinstance(images, list) and images and isinstance(images[0], dict):
-        url = images[0].get("url")
-        return url if isinstance(url, str) else None
-    return None
-
-
-def _batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _spotipy_client(settings: IntegrationSettings, **kwargs: Any) -> spotipy.Spotify:
-    client = spotipy.Spotify(
-        requests_session=build_session(settings.retry),
-        requests_timeout=settings.retry.timeout,
-        **kwargs,
-    )
-    client.prefix = settings.spotify_api_url
-    return client
 
 
 # ---------------------------------------------------------------- the user's authorisation
@@ -286,7 +176,7 @@ class SpotifyUserClient:
         self._auth = auth
         self._on_refresh = on_refresh
         self._clock = clock
-        self._api = _spotipy_client(settings, auth=token.access_token)
+        self._api = spotipy_client(settings, auth=token.access_token)
 
     def _refresh(self) -> None:
         if not self.token.refresh_token:
@@ -313,7 +203,7 @@ class SpotifyUserClient:
             raise translate(error) from error
 
     def me(self) -> SpotifyUser:
-        body = _dict(self._call(lambda api: api.me()), "profile")
+        body = as_dict(self._call(lambda api: api.me()), "profile")
         if not isinstance(body.get("id"), str):
             raise MalformedResponse("Spotify sent a profile without a user id.")
         return SpotifyUser(body["id"], str(body.get("display_name") or body["id"]))
@@ -321,8 +211,8 @@ class SpotifyUserClient:
     def _pages(self, fetch: Callable[[spotipy.Spotify, int], Any], limit: int) -> Iterator[Any]:
         offset = 0
         while offset < limit:
-            page = _dict(self._call(lambda api, o=offset: fetch(api, o)), "page")
-            items = _list(page.get("items"), "page")
+            page = as_dict(self._call(lambda api, o=offset: fetch(api, o)), "page")
+            items = as_list(page.get("items"), "page")
             yield from items
             offset += len(items)
             total = page.get("total")
@@ -335,9 +225,9 @@ class SpotifyUserClient:
 
         out = []
         for item in self._pages(fetch, limit):
-            track_id = _track_id(_dict(item, "saved track").get("track"))
+            track_id = item_id(as_dict(item, "saved track").get("track"))
             if track_id:
-                out.append(SavedTrack(track_id, _parse_time(item.get("added_at"))))
+                out.append(SavedTrack(track_id, parse_time(item.get("added_at"))))
         return out[:limit]
 
     def top_tracks(self, limit: int = 50, time_range: str = "medium_term") -> list[SavedTrack]:
@@ -346,16 +236,16 @@ class SpotifyUserClient:
                 limit=PAGE_SIZE, offset=offset, time_range=time_range
             )
 
-        ids = [_track_id(item) for item in self._pages(fetch, limit)]
+        ids = [item_id(item) for item in self._pages(fetch, limit)]
         return [SavedTrack(track_id, None) for track_id in ids if track_id][:limit]
 
     def recently_played(self) -> list[SavedTrack]:
         """The last 50 plays: Spotify keeps no further history behind this endpoint."""
-        page = _dict(self._call(lambda api: api.current_user_recently_played(limit=50)), "page")
+        page = as_dict(self._call(lambda api: api.current_user_recently_played(limit=50)), "page")
         out = []
-        for item in _list(page.get("items"), "page"):
-            item = _dict(item, "play")
-            track_id, at = _track_id(item.get("track")), _parse_time(item.get("played_at"))
+        for item in as_list(page.get("items"), "page"):
+            item = as_dict(item, "play")
+            track_id, at = item_id(item.get("track")), parse_time(item.get("played_at"))
             if track_id and at is not None:
                 out.append(SavedTrack(track_id, at))
         return out
@@ -364,7 +254,7 @@ class SpotifyUserClient:
         self, name: str, description: str, track_ids: Sequence[str]
     ) -> CreatedPlaylist:
         """A new private playlist holding ``track_ids`` in order (added 100 at a time)."""
-        created = _dict(
+        created = as_dict(
             self._call(
                 lambda api: api.current_user_playlist_create(
                     name, public=False, description=description
@@ -377,96 +267,8 @@ class SpotifyUserClient:
             raise MalformedResponse("Spotify created a playlist but sent no id for it.")
         url = (created.get("external_urls") or {}).get("spotify")
         added = 0
-        for batch in _batches(list(track_ids), ITEMS_PER_ADD):
+        for batch in batches(list(track_ids), ITEMS_PER_ADD):
             uris = [f"spotify:track:{track_id}" for track_id in batch]
             self._call(lambda api, u=uris: api.playlist_add_items(playlist_id, u))
             added += len(batch)
         return CreatedPlaylist(playlist_id, url if isinstance(url, str) else None, added)
-
-
-# ---------------------------------------------------------------- catalogue look-ups (no user)
-
-
-class SpotifyCatalogueClient:
-    """Track and artist metadata with the client-credentials grant (needs the client secret)."""
-
-    def __init__(self, settings: IntegrationSettings) -> None:
-        if not settings.spotify_catalogue_enabled:
-            raise NotConfigured(
-                "Spotify catalogue look-ups need SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET."
-            )
-        self._credentials = SpotifyClientCredentials(
-            client_id=settings.spotify_client_id,
-            client_secret=settings.spotify_client_secret,
-            requests_timeout=settings.retry.timeout,
-            requests_session=build_session(settings.retry),
-            cache_handler=MemoryCacheHandler(),
-        )
-        self._credentials.OAUTH_TOKEN_URL = settings.spotify_accounts_url + "api/token"
-        self._api = _spotipy_client(settings, auth_manager=self._credentials)
-
-    def _call(self, request: Callable[[spotipy.Spotify], T]) -> T:
-        try:
-            return request(self._api)
-        except spotipy.SpotifyException as error:
-            if error.http_status != 401:
-                raise translate(error) from error
-        except SpotifyOauthError as error:
-            raise AuthorizationError(
-                "Spotify refused SPOTIFY_CLIENT_ID / SPOTIFY_CLIENT_SECRET; check them."
-            ) from error
-        except Exception as error:
-            raise translate(error) from error
-        # 401: the app token was invalidated early; forget it so spotipy asks for a new one.
-        self._credentials.cache_handler.save_token_to_cache(None)
-        try:
-            return request(self._api)
-        except Exception as error:
-            raise translate(error) from error
-
-    def tracks(self, track_ids: Sequence[str]) -> list[TrackMetadata]:
-        out = []
-        for batch in _batches(list(track_ids), IDS_PER_LOOKUP):
-            body = _dict(self._call(lambda api, b=batch: api.tracks(list(b))), "track list")
-            for track in _list(body.get("tracks"), "track list"):
-                track_id = _track_id(track)
-                if track_id is None:  # unknown ids come back as null
-                    continue
-                album = track.get("album") if isinstance(track.get("album"), dict) else {}
-                urls = (
-                    track.get("external_urls")
-                    if isinstance(track.get("external_urls"), dict)
-                    else {}
-                )
-                artists = track.get("artists") if isinstance(track.get("artists"), list) else []
-                out.append(
-                    TrackMetadata(
-                        track_id,
-                        _first_image(album.get("images")),
-                        track.get("preview_url")
-                        if isinstance(track.get("preview_url"), str)
-                        else None,
-                        urls.get("spotify") if isinstance(urls.get("spotify"), str) else None,
-                        tuple(a for a in (_track_id(artist) for artist in artists) if a),
-                    )
-                )
-        return out
-
-    def artists(self, artist_ids: Sequence[str]) -> list[ArtistMetadata]:
-        out = []
-        for batch in _batches(list(artist_ids), IDS_PER_LOOKUP):
-            body = _dict(self._call(lambda api, b=batch: api.artists(list(b))), "artist list")
-            for artist in _list(body.get("artists"), "artist list"):
-                artist_id = _track_id(artist)
-                if artist_id is None:
-                    continue
-                genres = artist.get("genres") if isinstance(artist.get("genres"), list) else []
-                out.append(
-                    ArtistMetadata(
-                        artist_id,
-                        str(artist.get("name") or ""),
-                        tuple(str(g) for g in genres if isinstance(g, str)),
-                        _first_image(artist.get("images")),
-                    )
-                )
-        return out

@@ -22,7 +22,7 @@ from db.session import session_scope
 from integrations.errors import IntegrationError, NotConfigured, NotFound
 from integrations.lastfm import LastfmClient
 from integrations.settings import IntegrationSettings
-from integrations.spotify import IDS_PER_LOOKUP, SpotifyCatalogueClient
+from integrations.spotify_catalogue import IDS_PER_LOOKUP, SpotifyCatalogueClient
 from integrations.tags import read_tags
 from ml.schema import artist_name_key
 

@@ -10,12 +10,8 @@ import pytest
 
 from integrations.errors import AuthorizationError, MalformedResponse, UpstreamError
 from integrations.settings import IntegrationSettings
-from integrations.spotify import (
-    SpotifyAuth,
-    SpotifyCatalogueClient,
-    SpotifyToken,
-    SpotifyUserClient,
-)
+from integrations.spotify import SpotifyAuth, SpotifyToken, SpotifyUserClient
+from integrations.spotify_catalogue import SpotifyCatalogueClient
 from tests.fakes.music_services import FakeMusicServices, Scripted
 
 REDIRECT = "http://127.0.0.1:8170/connect/spotify/callback"
