@@ -15,6 +15,7 @@ from dashapp.cli import register_cli
 from dashapp.config import Config
 from dashapp.security import init_security
 from dashapp.services import model_store
+from dashapp.spotify_connect import bp as spotify_connect_bp
 from db.session import database
 
 
@@ -30,6 +31,7 @@ def create_app(config: Config | None = None) -> Flask:
     server.register_blueprint(auth_bp)
     server.register_blueprint(api_bp, url_prefix="/api/v1")
     server.register_blueprint(api_playlists_bp, url_prefix="/api/v1")
+    server.register_blueprint(spotify_connect_bp)
     build_dash(server)
     # After Dash: the CSP hashes Dash's inline scripts, the throttles wrap registered views.
     init_security(server)

@@ -389,3 +389,88 @@ class TrainingRun(Base):
     message: Mapped[str | None] = mapped_column(Text)
     version: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str | None] = mapped_column(String(16))  # activated, rejected, skipped
+
+
+# ---------------------------------------------------------------- integrations (Spotify, Last.fm)
+
+
+class ExternalAccount(Base):
+    """A user's link to an outside service: Spotify (OAuth tokens, Fernet-encrypted) or Last.fm
+    (a username, no secret). Disconnecting deletes the row and with it the tokens."""
+
+    __tablename__ = "external_accounts"
+    __table_args__ = (UniqueConstraint("user_id", "provider"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(16))  # "spotify" or "lastfm"
+    external_user_id: Mapped[str] = mapped_column(String(200))
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    token_ciphertext: Mapped[str | None] = mapped_column(Text)  # Fernet token of the JSON token
+    token_expires_at: Mapped[datetime | None]
+    connected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ApiCacheEntry(Base):
+    """One cached response of an outside API, so re-running enrichment asks nothing twice."""
+
+    __tablename__ = "api_cache"
+    __table_args__ = (UniqueConstraint("provider", "cache_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    cache_key: Mapped[str] = mapped_column(String(400))  # e.g. "track:<id>", "toptags:<artist>"
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class TrackEnrichment(Base):
+    """What Spotify says about a catalogue track beyond the catalogue file."""
+
+    __tablename__ = "track_enrichments"
+
+    track_id: Mapped[str] = mapped_column(
+        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
+    )
+    album_image_url: Mapped[str | None] = mapped_column(String(500))
+    preview_url: Mapped[str | None] = mapped_column(String(500))
+    spotify_url: Mapped[str | None] = mapped_column(String(500))
+    spotify_artist_id: Mapped[str | None] = mapped_column(String(64))
+    enriched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArtistEnrichment(Base):
+    """Spotify's genres and Last.fm's tags, moods and similar artists for a catalogue artist."""
+
+    __tablename__ = "artist_enrichments"
+
+    artist_id: Mapped[int] = mapped_column(
+        ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True
+    )
+    spotify_artist_id: Mapped[str | None] = mapped_column(String(64))
+    spotify_genres: Mapped[list[Any]] = mapped_column(default=list)
+    lastfm_tags: Mapped[list[Any]] = mapped_column(default=list)  # genre-like tags
+    moods: Mapped[list[Any]] = mapped_column(default=list)  # ml.moods names read from tags
+    similar_artists: Mapped[list[Any]] = mapped_column(default=list)  # names, most similar first
+    # When each source was last asked (None: never), so `catalog enrich` resumes where it stopped.
+    spotify_enriched_at: Mapped[datetime | None]
+    lastfm_enriched_at: Mapped[datetime | None]
+
+
+class ImportedListen(Base):
+    """Which outside event (a Spotify save or play, a Last.fm scrobble) became which interaction:
+    its unique key is what makes importing the same history twice store it once."""
+
+    __tablename__ = "imported_listens"
+    __table_args__ = (UniqueConstraint("user_id", "source", "external_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(32))  # spotify:saved, spotify:top, lastfm, ...
+    external_key: Mapped[str] = mapped_column(String(200))
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), index=True
+    )
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

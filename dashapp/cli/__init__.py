@@ -12,6 +12,7 @@ from dashapp.cli.catalog import catalog_group
 from dashapp.cli.db import db_group
 from dashapp.cli.evaluate import evaluate_command  # noqa: F401  (attaches `ml evaluate`)
 from dashapp.cli.history import history_group, jobs_group
+from dashapp.cli.integrations import lastfm_group  # also attaches `catalog enrich`
 from dashapp.cli.ml import ml_group
 from dashapp.cli.setup import setup_command  # also attaches `catalog demo` (dashapp/cli/demo.py)
 from dashapp.cli.users import users_group
@@ -26,5 +27,6 @@ def register_cli(server: Flask) -> None:
         history_group,
         jobs_group,
         users_group,
+        lastfm_group,
     ):
         server.cli.add_command(group)

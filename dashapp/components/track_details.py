@@ -11,6 +11,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashapp.services.enrichment import TrackEnrichmentView
 from dashapp.services.explore import TrackDetails
 from ml.moods import MOOD_LABELS
 
@@ -65,8 +66,42 @@ def _feature_row(name: str, value: float) -> html.Tr:
     return html.Tr([html.Td(name.capitalize(), className="pe-3"), html.Td(shown)])
 
 
-def track_details_card(details: TrackDetails, spotify_url: str | None = None) -> dbc.Card:
-    """The card for ``details``; ``spotify_url`` None hides the link (generated demo tracks)."""
+def enrichment_section(extra: TrackEnrichmentView) -> html.Div:
+    """What Spotify and Last.fm added (``catalog enrich``): art, preview, genres, tag moods,
+    similar artists. Only the parts that exist are shown."""
+    badges = [
+        dbc.Badge(genre, color="secondary", className="me-1 fw-normal") for genre in extra.genres
+    ] + [
+        dbc.Badge(MOOD_LABELS.get(mood, mood), color="info", className="me-1 fw-normal")
+        for mood in extra.moods
+    ]
+    parts: list = []
+    if extra.album_image_url:
+        parts.append(
+            html.Img(src=extra.album_image_url, alt="Album cover", height=96, className="mb-2")
+        )
+    if badges:
+        parts.append(html.Div(badges, className="mb-2", id="details-genres"))
+    if extra.preview_url:
+        parts.append(html.Audio(src=extra.preview_url, controls=True, className="w-100 mb-2"))
+    if extra.similar_artists:
+        parts.append(
+            html.Div(
+                ["Similar artists (Last.fm): ", ", ".join(extra.similar_artists)],
+                className="small text-muted mb-2",
+                id="details-similar-artists",
+            )
+        )
+    return html.Div(parts, id="details-enrichment")
+
+
+def track_details_card(
+    details: TrackDetails,
+    spotify_url: str | None = None,
+    extra: TrackEnrichmentView | None = None,
+) -> dbc.Card:
+    """The card for ``details``; ``spotify_url`` None hides the link (generated demo tracks);
+    ``extra`` is what ``catalog enrich`` stored, when it ran."""
     meta = " · ".join(
         part
         for part in (
@@ -107,6 +142,7 @@ def track_details_card(details: TrackDetails, spotify_url: str | None = None) ->
                     className="mb-1",
                 ),
                 html.Div(moods, className="mb-2"),
+                *([enrichment_section(extra)] if extra else []),
                 html.Table(
                     [_feature_row(name, value) for name, value in details.features.items()],
                     className="small mb-2",

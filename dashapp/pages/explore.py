@@ -27,7 +27,7 @@ from dashapp.components.track_details import (
     track_actions,
     track_details_card,
 )
-from dashapp.services import explore, feedback
+from dashapp.services import enrichment, explore, feedback
 from dashapp.services.explore import STAGING_STORE_ID, ExploreError, MapBase
 from ml.filters import FilterError
 
@@ -359,7 +359,8 @@ def show_details(track_id: str | None):
         details = explore.details_for_user(model, _user_id(), track_id)
     except ExploreError as error:
         return (dbc.Alert(str(error), color="warning"), *([True] * len(ACTION_IDS)))
-    card = track_details_card(details, explore.spotify_link(explore.map_base(model), track_id))
+    link = explore.spotify_link(explore.map_base(model), track_id)
+    card = track_details_card(details, link, enrichment.for_track(track_id))
     return (card, *([False] * len(ACTION_IDS)))
 
 

@@ -16,9 +16,19 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
+from dashapp.components import connections as connections_card
 from dashapp.components import import_status
 from dashapp.components import preference_form as form
-from dashapp.services import feedback, history_import, profile, user_data
+from dashapp.services import (
+    connections,
+    feedback,
+    history_import,
+    lastfm_import,
+    profile,
+    spotify_account,
+    user_data,
+)
+from dashapp.services.connections import IntegrationError
 from db.queries.listeners import BanRow
 
 dash.register_page(__name__, path="/profile", title="Profile · Mixmap")
@@ -63,7 +73,7 @@ def bans_list(bans: list[BanRow]) -> Any:
     )
 
 
-def layout(**_query: Any) -> html.Div:
+def layout(spotify: str | None = None, **_query: Any) -> html.Div:
     if not current_user or not current_user.is_authenticated:
         return html.Div()
     view = profile.get_profile(_user_id())
@@ -145,8 +155,10 @@ def layout(**_query: Any) -> html.Div:
         ],
         "profile-history",
     )
+    linked = connections_card.connections_card(connections.connections_view(_user_id(), spotify))
     return dbc.Row(
-        [dbc.Col([account, history, bans, data], lg=5), dbc.Col(taste, lg=7)], id="profile"
+        [dbc.Col([account, history, linked, bans, data], lg=5), dbc.Col(taste, lg=7)],
+        id="profile",
     )
 
 
@@ -240,3 +252,69 @@ def upload_history(contents: str | None, filename: str | None) -> tuple[Any, boo
 def poll_history_import(_ticks: int) -> tuple[Any, bool]:
     status = history_import.import_status(_user_id())
     return import_status.import_status_view(status), not (status and status.active)
+
+
+# ---------------------------------------------------------------- connections (Spotify, Last.fm)
+
+
+@callback(
+    Output("spotify-import-status", "children"),
+    Input("spotify-import", "n_clicks"),
+    prevent_initial_call=True,
+)
+def import_spotify(_clicks: int) -> Any:
+    try:
+        reports = spotify_account.import_library(_user_id())
+    except IntegrationError as error:
+        return connections_card.outcome_alert(str(error), ok=False)
+    return connections_card.outcome_alert(". ".join(r.summary() for r in reports) + ".", ok=True)
+
+
+@callback(
+    Output(connections_card.CARD_ID, "children"),
+    Input("spotify-disconnect", "n_clicks"),
+    prevent_initial_call=True,
+)
+def disconnect_spotify(clicks: int) -> Any:
+    if not clicks:
+        raise PreventUpdate
+    spotify_account.disconnect(_user_id())
+    return connections_card.connections_body(connections.connections_view(_user_id()))
+
+
+@callback(
+    Output("spotify-send-status", "children"),
+    Input("spotify-send", "n_clicks"),
+    State("spotify-playlist", "value"),
+    prevent_initial_call=True,
+)
+def send_to_spotify(_clicks: int, playlist_id: Any) -> Any:
+    try:
+        sent = spotify_account.send_playlist(_user_id(), int(playlist_id))
+    except (TypeError, ValueError):
+        return connections_card.outcome_alert("Pick one of your playlists first.", ok=False)
+    except IntegrationError as error:
+        return connections_card.outcome_alert(str(error), ok=False)
+    skipped = (
+        f" ({sent.demo_tracks_skipped} demo tracks skipped)" if sent.demo_tracks_skipped else ""
+    )
+    link = html.A("Open it in Spotify", href=sent.url, target="_blank", rel="noopener")
+    return dbc.Alert(
+        [f"Sent {sent.tracks_sent} tracks{skipped}. ", link if sent.url else ""],
+        color="success",
+        className="py-2 small mb-0",
+    )
+
+
+@callback(
+    Output("lastfm-import-status", "children"),
+    Input("lastfm-import", "n_clicks"),
+    State("lastfm-username", "value"),
+    prevent_initial_call=True,
+)
+def import_lastfm(_clicks: int, username: str | None) -> Any:
+    try:
+        report = lastfm_import.import_scrobbles(_user_id(), username)
+    except IntegrationError as error:
+        return connections_card.outcome_alert(str(error), ok=False)
+    return connections_card.outcome_alert(report.summary() + ".", ok=True)
