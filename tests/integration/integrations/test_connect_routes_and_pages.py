@@ -48,17 +48,20 @@ def bare_app(sqlite_database_url, tmp_path, monkeypatch):
     database.engine.dispose()
 
 
-def registered_client(server):
+def registered_client(server, email: str = "ada@example.com", name: str = "Ada"):
     client = server.test_client()
     response = client.post(
         "/register",
         data={
-            "display_name": "Ada",
-            "email": "ada@example.com",
+            "display_name": name,
+            "email": email,
             "password": PASSWORD,
             "confirm": PASSWORD,
         },
     )
+    assert response.status_code == 302
+    # Signing up no longer logs in (the answer must not tell whether the email had an account).
+    response = client.post("/login", data={"email": email, "password": PASSWORD})
     assert response.status_code == 302
     return client
 
@@ -105,16 +108,7 @@ def test_a_callback_in_another_browser_session_is_refused(configured_app, fake):
     client = registered_client(configured_app)
     query = start_connect(client)
     code = fake.authorize(query["code_challenge"], query["redirect_uri"])
-    attacker = configured_app.test_client()
-    attacker.post(
-        "/register",
-        data={
-            "display_name": "Eve",
-            "email": "eve@example.com",
-            "password": PASSWORD,
-            "confirm": PASSWORD,
-        },
-    )
+    attacker = registered_client(configured_app, "eve@example.com", "Eve")
     response = attacker.get(f"/connect/spotify/callback?code={code}&state={query['state']}")
     assert response.location.endswith("/profile?spotify=mismatch")
     assert accounts_stored() == 0
