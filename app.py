@@ -7,8 +7,7 @@ import logging
 from flask import Flask
 
 from dashapp import build_dash
-from dashapp.api import bp as api_bp
-from dashapp.api_playlists import bp as api_playlists_bp
+from dashapp.api import register_api
 from dashapp.auth import bp as auth_bp
 from dashapp.auth import init_auth
 from dashapp.cli import register_cli
@@ -27,8 +26,7 @@ def create_app(config: Config | None = None) -> Flask:
     database.init_app(server)
     init_auth(server)
     server.register_blueprint(auth_bp)
-    server.register_blueprint(api_bp, url_prefix="/api/v1")
-    server.register_blueprint(api_playlists_bp, url_prefix="/api/v1")
+    register_api(server)
     build_dash(server)
     model_store.init_app(server)
     register_cli(server)

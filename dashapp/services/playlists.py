@@ -136,6 +136,15 @@ def list_playlists(user_id: int, curated_limit: int = 50) -> tuple[list[Playlist
     return [_summary(r) for r in mine], [_summary(r) for r in curated]
 
 
+def playlist_page(
+    user_id: int, *, curated: bool = False, limit: int, offset: int = 0
+) -> tuple[list[PlaylistSummary], int]:
+    """One page of the user's playlists, or of the curated ones, and how many there are."""
+    with session_scope() as session:
+        rows, total = queries.playlist_page(session, None if curated else user_id, limit, offset)
+    return [_summary(r) for r in rows], total
+
+
 def _summary(row: queries.PlaylistRow) -> PlaylistSummary:
     return PlaylistSummary(
         id=row.id,
