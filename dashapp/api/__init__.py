@@ -16,8 +16,14 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter
 
 from dashapp.api import listening, playlists
-from dashapp.api.openapi import CATCH_ALL_ENDPOINT_SUFFIX, Response, build_document, documented
-from dashapp.api.problems import API_PREFIX, install_app_handlers, install_view_handlers
+from dashapp.api.openapi import Response, build_document, documented
+from dashapp.api.problems import (
+    API_PREFIX,
+    CATCH_ALL_ENDPOINT,
+    install_app_handlers,
+    install_view_handlers,
+    methods_with_a_resource,
+)
 from dashapp.api.schemas import MAX_ID
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -49,30 +55,17 @@ def openapi_document():
 
 
 def unknown_path(path: str = ""):
-    """No API route has this path (405 when one does, with another method)."""
-    adapter = current_app.url_map.bind_to_environ(request.environ)
-    allowed = {
-        method
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-        if _endpoint_for(adapter, method) not in (None, request.endpoint)
-    }
+    """No API view serves this path with this method: 405 when one does with another, else 404."""
+    allowed = methods_with_a_resource()
     if allowed and request.method not in ("HEAD", "OPTIONS"):
-        raise MethodNotAllowed(valid_methods=sorted(allowed))
+        raise MethodNotAllowed(valid_methods=allowed)
     raise NotFound()
-
-
-def _endpoint_for(adapter, method: str) -> str | None:
-    try:
-        endpoint, _ = adapter.match(request.path, method=method)
-    except Exception:  # NotFound, MethodNotAllowed, RequestRedirect: not a route for this method
-        return None
-    return endpoint
 
 
 for rule in ("", "/", "/<path:path>"):
     bp.add_url_rule(
         rule,
-        endpoint=CATCH_ALL_ENDPOINT_SUFFIX.lstrip("."),
+        endpoint=CATCH_ALL_ENDPOINT.removeprefix("api."),
         view_func=unknown_path,
         methods=ALL_METHODS,
     )

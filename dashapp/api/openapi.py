@@ -15,12 +15,11 @@ from flask import Flask
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from dashapp.api.problems import API_PREFIX, PROBLEM_MEDIA_TYPE
+from dashapp.api.problems import API_PREFIX, CATCH_ALL_ENDPOINT, PROBLEM_MEDIA_TYPE
 from dashapp.api.resources import ProblemDetails
 from dashapp.api.schemas import MAX_ID
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
-CATCH_ALL_ENDPOINT_SUFFIX = ".unknown_path"
 _RULE_ARGUMENT = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
 
 
@@ -68,7 +67,7 @@ def api_rules(server: Flask) -> list:
         rule
         for rule in server.url_map.iter_rules()
         if (rule.rule == API_PREFIX or rule.rule.startswith(API_PREFIX + "/"))
-        and not rule.endpoint.endswith(CATCH_ALL_ENDPOINT_SUFFIX)
+        and rule.endpoint != CATCH_ALL_ENDPOINT
     ]
 
 

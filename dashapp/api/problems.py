@@ -17,8 +17,10 @@ from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
-from flask import Blueprint, Flask, Response, request
+from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
+
+from dashapp.services import playlists
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,9 @@ ABOUT_BLANK = "about:blank"
 # Our own problem types, for clients that branch on more than the status code.
 VALIDATION_TYPE = "/api/v1/problems/validation"
 SERVICES_PACKAGE = "dashapp.services"
+# The API's catch-all view (``dashapp.api.unknown_path``), which is not a resource.
+CATCH_ALL_ENDPOINT = "api.unknown_path"
+PROBED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 class Problem(Exception):
@@ -92,22 +97,38 @@ def is_api_request() -> bool:
     return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
+def methods_with_a_resource() -> list[str]:
+    """The methods for which an API view (not the catch-all) serves this request's path.
+
+    Werkzeug's answer alone is not enough: an id that fails its converter (2^63, say) can come
+    back as a 405 when other methods' rules share the path's shape, yet no method serves it."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    methods = []
+    for method in PROBED_METHODS:
+        try:
+            endpoint, _ = adapter.match(request.path, method=method)
+        except HTTPException:  # 404, 405, or a redirect: no view for this method
+            continue
+        if endpoint.startswith("api.") and endpoint != CATCH_ALL_ENDPOINT:
+            methods.append(method)
+    return methods
+
+
 def service_error_status(error: Exception) -> int | None:
     """The status for an error a service raised on purpose, None for anything else.
 
     Services signal "you asked for something wrong" with ``ValueError`` subclasses and "no such
-    thing (for you)" with ``LookupError`` subclasses; both are defined in ``dashapp.services``.
-    Matching on that rather than on a list of classes means a new service error (say, "playlist
-    too long") maps to a 400 without touching the API; a ``ValueError`` from a bug deeper down
-    (numpy, SQLAlchemy) still surfaces as a logged 500.
+    thing (for you)" with ``LookupError`` subclasses, defined in ``dashapp.services``. Matching on
+    that (anywhere in the class's ancestry) rather than on a list of classes means a new service
+    error, say "playlist too long", maps to a 400 without touching the API, while a ``ValueError``
+    from a bug deeper down (numpy, SQLAlchemy) still surfaces as a logged 500.
     """
-    module = type(error).__module__ or ""
-    if not module.startswith(SERVICES_PACKAGE):
+    if isinstance(error, playlists.PlaylistReadOnly):
+        return 403
+    if not any((cls.__module__ or "").startswith(SERVICES_PACKAGE) for cls in type(error).__mro__):
         return None
     if isinstance(error, LookupError):
         return 404
-    if type(error).__name__.endswith("ReadOnly"):
-        return 403
     if isinstance(error, ValueError):
         return 400
     return None
@@ -127,18 +148,28 @@ def _handle_problem(error: Problem) -> Response:
 def _handle_http_exception(error: HTTPException) -> Response | HTTPException:
     if not is_api_request():
         return error  # the rest of the site keeps Flask's own pages
-    # Keep what the exception says in its headers (Allow on a 405, Retry-After on a 429).
+    # Keep what the exception says in its headers (Retry-After on a 429, say).
     headers = {
         name: value
         for name, value in error.get_headers()
-        if name.lower() not in {"content-type", "content-length"}
+        if name.lower() not in {"content-type", "content-length", "allow"}
     }
-    return problem_response(error.code or 500, _http_detail(error), headers=headers)
+    status = error.code or 500
+    if status == 405:
+        allowed = methods_with_a_resource()
+        if not allowed:
+            return problem_response(404, _not_found_detail())
+        headers["Allow"] = ", ".join(allowed)
+    return problem_response(status, _http_detail(error), headers=headers)
+
+
+def _not_found_detail() -> str:
+    return f"There is no API resource at {request.path}; see {API_PREFIX}/openapi.json."
 
 
 def _http_detail(error: HTTPException) -> str:
     if error.code == 404:
-        return f"There is no API resource at {request.path}; see {API_PREFIX}/openapi.json."
+        return _not_found_detail()
     if error.code == 405:
         return f"{request.method} is not allowed on {request.path}."
     if error.code == 413:
