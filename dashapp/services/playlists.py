@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Playlist, PlaylistItem, utcnow
 from db.queries import playlists as queries
+from db.queries.listeners import as_utc
 from db.session import session_scope
 from ml.ordering import flow_series
 from ml.playlists import (
@@ -73,7 +74,7 @@ class PlaylistSummary:
     updated_at: datetime
 
     def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "updated_at": self.updated_at.isoformat()}
+        return {**asdict(self), "updated_at": as_utc(self.updated_at).isoformat()}
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,8 @@ class PlaylistDetail:
             "generator": self.generator,
             "track_count": len(self.items),
             "duration_ms": self.duration_ms,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
+            "created_at": as_utc(self.created_at).isoformat(),
+            "updated_at": as_utc(self.updated_at).isoformat(),
             "note": self.note,
             "items": self.item_records(),
         }
