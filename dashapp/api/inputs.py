@@ -28,11 +28,7 @@ def user_id() -> int:
 
 def json_body(model: type[M]) -> M:
     if not request.is_json:
-        raise Problem(
-            415,
-            "Send the body as JSON with the header Content-Type: application/json.",
-            headers={"Accept": "application/json"},
-        )
+        raise Problem(415, "Send the body as JSON with the header Content-Type: application/json.")
     try:
         data = json.loads(request.get_data(cache=True) or b"null")
     except ValueError as error:  # JSONDecodeError, or bytes that are not UTF-8/16/32
