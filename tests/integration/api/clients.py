@@ -72,5 +72,5 @@ def logged_in_client(server: Flask, email: str) -> tuple[FlaskClient, int]:
     with client.session_transaction() as session:
         session["_user_id"] = SessionUser(accounts.get_account(user_id)).get_id()
         session["_fresh"] = True
-    client.get("/api/v1/openapi.json")  # any first request lets the server set its cookies
+    client.get("/")  # a browser's first page load, where the server sets its other cookies (CSRF)
     return client, user_id
