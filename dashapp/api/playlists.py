@@ -34,6 +34,12 @@ bp = Blueprint("playlists", __name__)
 TAG = "playlists"
 
 
+def _export_schema(mimetype: str) -> dict:
+    if mimetype == "application/json":
+        return {"$ref": "#/components/schemas/PlaylistDetail"}
+    return {"type": "object"} if mimetype.endswith("+json") else {"type": "string"}
+
+
 @bp.get("/playlists")
 @documented(
     "Your playlists or the curated ones, most recently changed first, a page at a time",
@@ -130,10 +136,7 @@ def delete_playlist(playlist_id: int):
         200: Documented(
             "the file (as an attachment)",
             content={
-                mimetype: {"type": "string"}
-                if mimetype != "application/json"
-                else {"$ref": "#/components/schemas/PlaylistDetail"}
-                for mimetype in playlists.EXPORT_FORMATS.values()
+                mimetype: _export_schema(mimetype) for mimetype in playlists.EXPORT_FORMATS.values()
             },
         )
     },

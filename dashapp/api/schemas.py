@@ -100,7 +100,15 @@ class PlaylistsQuery(PageQuery):
 
 
 class ExportQuery(Query):
-    format: Literal[tuple(EXPORT_FORMATS)] = "csv"  # type: ignore[valid-type]
+    # Checked by the service, which also knows the formats' aliases.
+    format: str = Field(
+        "csv",
+        min_length=1,
+        max_length=16,
+        pattern=NO_NUL,
+        description=f"one of {', '.join(EXPORT_FORMATS)}",
+        examples=list(EXPORT_FORMATS),
+    )
 
 
 # --- playlists ----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 
 from db.models import Playlist, PlaylistItem, utcnow
 from db.queries import playlists as queries
-from db.queries.listeners import as_utc
 from db.session import session_scope
 from ml.ordering import flow_series
 from ml.playlists import (
@@ -74,7 +73,7 @@ class PlaylistSummary:
     updated_at: datetime
 
     def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "updated_at": as_utc(self.updated_at).isoformat()}
+        return {**asdict(self), "updated_at": _iso(self.updated_at)}
 
 
 @dataclass(frozen=True)
@@ -113,11 +112,16 @@ class PlaylistDetail:
             "generator": self.generator,
             "track_count": len(self.items),
             "duration_ms": self.duration_ms,
-            "created_at": as_utc(self.created_at).isoformat(),
-            "updated_at": as_utc(self.updated_at).isoformat(),
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
             "note": self.note,
             "items": self.item_records(),
         }
+
+
+def _iso(moment: datetime) -> str:
+    """RFC 3339 with the offset: SQLite hands timestamps back naive, and they are stored as UTC."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 def _plain(value: Any) -> Any:

@@ -105,7 +105,7 @@ def test_generate_and_export(logged_in):
             {"json": {"edit": {"operation": "shuffle"}}},
             "does not match any of the expected tags",
         ),
-        ("get", "/api/v1/playlists/{id}/export?format=xls", {}, "format: Input should be"),
+        ("get", "/api/v1/playlists/{id}/export?format=xls", {}, "unknown export format"),
     ],
 )
 def test_bad_requests_are_400_with_a_message(logged_in, method, url, kwargs, message):
