@@ -226,9 +226,9 @@ def server_environment(database_url: str, workdir: Path) -> dict[str, str]:
         MIXMAP_MODEL_DIR=str(workdir / "models"),
         WEB_CONCURRENCY=env.get("WEB_CONCURRENCY", "2"),
         LOG_LEVEL="warning",
-        # Every client comes from 127.0.0.1: per-address limits would measure the limiter.
-        RATELIMIT_ENABLED="false",
-        MIXMAP_RATELIMIT_ENABLED="false",
+        # The per-user API throttle stays in the path, set above what 20 clients ask for, so the
+        # figures measure the app rather than the limit.
+        MIXMAP_API_LIMIT_USER=env.get("MIXMAP_API_LIMIT_USER", "10000 per minute"),
     )
     return env
 
