@@ -233,8 +233,26 @@ def server_environment(database_url: str, workdir: Path) -> dict[str, str]:
     return env
 
 
+def create_postgres_database(url: str) -> None:
+    """The bench's own PostgreSQL database, created on first use (never one the app uses)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            text("select 1 from pg_database where datname = :name"), {"name": target.database}
+        )
+        if not exists:
+            connection.execute(text(f'create database "{target.database}"'))
+    admin.dispose()
+
+
 def prepare_database(env: dict[str, str]) -> None:
     """Migrate, generate the demo catalogue and train a model, unless already done."""
+    if env["DATABASE_URL"].startswith("postgresql"):
+        create_postgres_database(env["DATABASE_URL"])
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "app", "setup"], cwd=REPO, env=env, check=True
     )
