@@ -7,8 +7,7 @@ import logging
 from flask import Flask
 
 from dashapp import build_dash
-from dashapp.api import bp as api_bp
-from dashapp.api_playlists import bp as api_playlists_bp
+from dashapp.api import register_api
 from dashapp.auth import bp as auth_bp
 from dashapp.auth import init_auth
 from dashapp.cli import register_cli
@@ -29,8 +28,7 @@ def create_app(config: Config | None = None) -> Flask:
     database.init_app(server)
     init_auth(server)
     server.register_blueprint(auth_bp)
-    server.register_blueprint(api_bp, url_prefix="/api/v1")
-    server.register_blueprint(api_playlists_bp, url_prefix="/api/v1")
+    register_api(server)
     server.register_blueprint(spotify_connect_bp)
     build_dash(server)
     # After Dash: the CSP hashes Dash's inline scripts, the throttles wrap registered views.

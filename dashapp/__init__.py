@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import dash
 from flask import Flask
+
+log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).parent
 ASSETS_DIR = PACKAGE_DIR.parent / "assets"
@@ -15,6 +18,19 @@ VENDORED_STYLESHEETS = [
     "/assets/vendor/bootstrap-5.3.6.min.css",
     "/assets/vendor/bootstrap-icons/bootstrap-icons.min.css",
 ]
+
+
+def ignore_ids_not_found(error: Exception) -> None:
+    """Dash's ``on_error``: a callback given an id that is not the user's changes nothing.
+
+    Services raise a ``LookupError`` both for a row that does not exist and for one another user
+    owns, so a forged id (a playlist id in a ``dcc.Store``, say) is answered exactly like a stale
+    one: no update, rather than a 500. Any other error is a bug and still propagates.
+    """
+    if isinstance(error, LookupError) and type(error).__module__.startswith("dashapp.services"):
+        log.info("callback ignored a missing or foreign id: %s", error)
+        return None
+    raise error
 
 
 def build_dash(server: Flask) -> dash.Dash:
@@ -32,6 +48,7 @@ def build_dash(server: Flask) -> dash.Dash:
         external_stylesheets=VENDORED_STYLESHEETS,
         assets_path_ignore=["^vendor$"],
         suppress_callback_exceptions=True,
+        on_error=ignore_ids_not_found,
         title="Mixmap",
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],

@@ -198,6 +198,13 @@ def unban(user_id: int, ban_id: int) -> bool:
         return bool(result.rowcount)
 
 
+def ban_page(user_id: int, *, limit: int, offset: int = 0) -> tuple[list[listeners.BanRow], int]:
+    """One page of the user's bans, newest first, and how many they have."""
+    with session_scope() as session:
+        rows = listeners.ban_rows(session, user_id, limit=limit, offset=offset)
+        return rows, listeners.ban_count(session, user_id)
+
+
 def list_bans(user_id: int) -> list[listeners.BanRow]:
     with session_scope() as session:
         return listeners.ban_rows(session, user_id)

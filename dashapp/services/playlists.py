@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -104,7 +104,7 @@ class PlaylistSummary:
     updated_at: datetime
 
     def as_json(self) -> dict[str, Any]:
-        return {**asdict(self), "updated_at": self.updated_at.isoformat()}
+        return {**asdict(self), "updated_at": _iso(self.updated_at)}
 
 
 @dataclass(frozen=True)
@@ -143,11 +143,16 @@ class PlaylistDetail:
             "generator": self.generator,
             "track_count": len(self.items),
             "duration_ms": self.duration_ms,
-            "created_at": self.created_at.isoformat(),
-            "updated_at": self.updated_at.isoformat(),
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
             "note": self.note,
             "items": self.item_records(),
         }
+
+
+def _iso(moment: datetime) -> str:
+    """RFC 3339 with the offset: SQLite hands timestamps back naive, and they are stored as UTC."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
 def _plain(value: Any) -> Any:
@@ -165,6 +170,15 @@ def list_playlists(user_id: int, curated_limit: int = 50) -> tuple[list[Playlist
         mine = queries.playlists_of(session, user_id)
         curated = queries.curated(session, limit=curated_limit)
     return [_summary(r) for r in mine], [_summary(r) for r in curated]
+
+
+def playlist_page(
+    user_id: int, *, curated: bool = False, limit: int, offset: int = 0
+) -> tuple[list[PlaylistSummary], int]:
+    """One page of the user's playlists, or of the curated ones, and how many there are."""
+    with session_scope() as session:
+        rows, total = queries.playlist_page(session, None if curated else user_id, limit, offset)
+    return [_summary(r) for r in rows], total
 
 
 def _summary(row: queries.PlaylistRow) -> PlaylistSummary:

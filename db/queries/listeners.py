@@ -100,20 +100,28 @@ def bans(session: Session, user_id: int) -> UserBans:
     )
 
 
-def ban_rows(session: Session, user_id: int) -> list[BanRow]:
-    """The user's bans with readable labels, newest first."""
+def ban_rows(
+    session: Session, user_id: int, limit: int | None = None, offset: int = 0
+) -> list[BanRow]:
+    """The user's bans with readable labels, newest first (a page of them with ``limit``)."""
     query = (
         select(Ban, Track.name, Track.artist_names, Artist.name)
         .outerjoin(Track, Track.id == Ban.track_id)
         .outerjoin(Artist, Artist.id == Ban.artist_id)
         .where(Ban.user_id == user_id)
         .order_by(Ban.created_at.desc(), Ban.id.desc())
+        .limit(limit)
+        .offset(offset or None)
     )
     rows = []
     for ban, track_name, track_artists, artist_name in session.execute(query).all():
         label = f"{track_name} — {track_artists}" if ban.track_id else str(artist_name)
         rows.append(BanRow(ban.id, ban.track_id, ban.artist_id, label, as_utc(ban.created_at)))
     return rows
+
+
+def ban_count(session: Session, user_id: int) -> int:
+    return int(session.scalar(select(func.count(Ban.id)).where(Ban.user_id == user_id)) or 0)
 
 
 def preferences(session: Session, user_id: int) -> StoredPreferences:

@@ -50,7 +50,9 @@ class PlaylistRow:
     updated_at: datetime
 
 
-def _summaries(session: Session, *conditions, limit: int | None = None) -> list[PlaylistRow]:
+def _summaries(
+    session: Session, *conditions, limit: int | None = None, offset: int = 0
+) -> list[PlaylistRow]:
     totals = (
         select(
             PlaylistItem.playlist_id,
@@ -69,6 +71,8 @@ def _summaries(session: Session, *conditions, limit: int | None = None) -> list[
     )
     if limit is not None:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return [
         PlaylistRow(
             id=p.id,
@@ -94,6 +98,16 @@ def curated(session: Session, limit: int = 50, search: str | None = None) -> lis
     if search:
         conditions.append(Playlist.name.ilike(f"%{search.strip()}%"))
     return _summaries(session, *conditions, limit=limit)
+
+
+def playlist_page(
+    session: Session, owner_id: int | None, limit: int, offset: int
+) -> tuple[list[PlaylistRow], int]:
+    """One page of a user's playlists (``owner_id``) or of the curated ones (None), newest change
+    first, and how many there are in all."""
+    condition = Playlist.owner_id.is_(None) if owner_id is None else Playlist.owner_id == owner_id
+    total = session.scalar(select(func.count(Playlist.id)).where(condition)) or 0
+    return _summaries(session, condition, limit=limit, offset=offset), int(total)
 
 
 def visible_playlist(session: Session, playlist_id: int, user_id: int) -> Playlist | None:

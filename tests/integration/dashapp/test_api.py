@@ -1,4 +1,4 @@
-"""The JSON API: same services as Home, the user from the session, clear 400s."""
+"""The JSON API: same services as Home, the user from the session, clear 400s (problem details)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,9 @@ def test_no_model_is_a_503_with_a_message(logged_in, no_model):
     client, _ = logged_in
     response = client.get("/api/v1/recommendations")
     assert response.status_code == 503
-    assert response.json["status"] == "no_model"
-    assert "No recommendation model" in response.json["message"]
+    assert response.mimetype == "application/problem+json"
+    assert response.json["reason"] == "no_model"
+    assert "No recommendation model" in response.json["detail"]
 
 
 @pytest.mark.parametrize(
@@ -32,7 +33,7 @@ def test_bad_recommendation_parameters_are_400(logged_in, fake_model, query):
     client, _ = logged_in
     response = client.get(f"/api/v1/recommendations?{query}")
     assert response.status_code == 400
-    assert response.json["error"]
+    assert response.json["detail"] and response.json["errors"]
 
 
 def test_feedback_changes_the_next_recommendations(logged_in, fake_model):
@@ -47,10 +48,9 @@ def test_feedback_changes_the_next_recommendations(logged_in, fake_model):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"data": "track_id=trk00&kind=like"}, "JSON body"),
         ({"json": ["trk00"]}, "JSON object"),
-        ({"json": {"track_id": "trk00"}}, "as strings"),
-        ({"json": {"track_id": "trk00", "kind": "love"}}, "Unknown feedback"),
+        ({"json": {"track_id": "trk00"}}, "kind: Field required"),
+        ({"json": {"track_id": "trk00", "kind": "love"}}, "kind: Input should be"),
         ({"json": {"track_id": "missing", "kind": "like"}}, "no track"),
     ],
 )
@@ -58,7 +58,15 @@ def test_bad_feedback_is_400_with_a_message(logged_in, kwargs, message):
     client, _ = logged_in
     response = client.post("/api/v1/feedback", **kwargs)
     assert response.status_code == 400
-    assert message in response.json["error"]
+    assert response.mimetype == "application/problem+json"
+    assert message in response.json["detail"]
+
+
+def test_a_form_body_is_415(logged_in):
+    client, _ = logged_in
+    response = client.post("/api/v1/feedback", data="track_id=trk00&kind=like")
+    assert response.status_code == 415
+    assert "Content-Type: application/json" in response.json["detail"]
 
 
 def test_bans_list_add_and_delete_only_the_users_own(logged_in, catalogue):
@@ -68,7 +76,7 @@ def test_bans_list_add_and_delete_only_the_users_own(logged_in, catalogue):
     )
     response = client.post("/api/v1/bans", json={"track_id": "trk00"})
     assert response.status_code == 201
-    assert {ban["label"] for ban in response.json["bans"]} == {"Artist 2", "Song 0-0 — Artist 0"}
+    assert {ban["label"] for ban in response.json["items"]} == {"Artist 2", "Song 0-0 — Artist 0"}
 
     from tests.integration.dashapp.conftest import add_user
 
@@ -78,9 +86,9 @@ def test_bans_list_add_and_delete_only_the_users_own(logged_in, catalogue):
     assert client.delete(f"/api/v1/bans/{their_ban}").status_code == 404
     assert len(feedback.list_bans(other)) == 1
 
-    mine = client.get("/api/v1/bans").json["bans"]
+    mine = client.get("/api/v1/bans").json["items"]
     assert client.delete(f"/api/v1/bans/{mine[0]['id']}").status_code == 204
-    assert len(client.get("/api/v1/bans").json["bans"]) == 1
+    assert client.get("/api/v1/bans").json["total"] == 1
 
 
 @pytest.mark.parametrize(
