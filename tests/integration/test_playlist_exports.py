@@ -87,7 +87,7 @@ def test_someone_elses_playlist_is_404_like_a_missing_one(client_with_playlist):
         theirs = client.get(f"/api/v1/playlists/{playlist_id}/export?format={fmt}")
         missing = client.get(f"/api/v1/playlists/{playlist_id + 999}/export?format={fmt}")
         assert theirs.status_code == missing.status_code == 404
-        assert theirs.json["error"].replace(str(playlist_id), "N") == missing.json["error"].replace(
+        assert theirs.json["detail"].replace(str(playlist_id), "N") == missing.json["detail"].replace(
             str(playlist_id + 999), "N"
         )
 
