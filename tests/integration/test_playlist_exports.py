@@ -87,9 +87,9 @@ def test_someone_elses_playlist_is_404_like_a_missing_one(client_with_playlist):
         theirs = client.get(f"/api/v1/playlists/{playlist_id}/export?format={fmt}")
         missing = client.get(f"/api/v1/playlists/{playlist_id + 999}/export?format={fmt}")
         assert theirs.status_code == missing.status_code == 404
-        assert theirs.json["detail"].replace(str(playlist_id), "N") == missing.json["detail"].replace(
-            str(playlist_id + 999), "N"
-        )
+        assert theirs.json["detail"].replace(str(playlist_id), "N") == missing.json[
+            "detail"
+        ].replace(str(playlist_id + 999), "N")
 
 
 def test_an_unknown_format_is_a_clear_400(client_with_playlist):
