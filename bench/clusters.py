@@ -169,6 +169,7 @@ def run(name: str, path: Path) -> dict[str, float]:
         "train_s": wall,
         "train_cpu_s": cpu,
         "clusters_s": bundle.metrics["seconds"].get("clusters", float("nan")),
+        "clusters_cpu_s": bundle.metrics.get("cpu_seconds", {}).get("clusters", float("nan")),
         "load_1min": os.getloadavg()[0],
     }
     if name == "tidytuesday":

@@ -5,7 +5,9 @@ a word shared by several genre labels ("metal" for heavy-metal, death-metal, bla
 A track is covered by a term when it carries it. The rules, in order:
 
 1. one term covering at least ``NAME_MIN_SHARE`` (40 %) of the members names the cluster; a
-   second term joins it ("Reggaeton & Latin") only when it also covers 40 % on its own;
+   second term joins it ("Reggaeton & Latin") only when it also covers 40 % on its own. A genre
+   label goes before a shared word, and in a scene a subgenre covering 60 % goes before its
+   genre ("Hard Rock", not "Rock · Loose");
 2. otherwise two or three terms that together cover at least ``COMBINED_MIN_SHARE`` (50 %), each
    at least ``PART_MIN_SHARE``, name it ("House, Techno & Trance");
 3. otherwise the family's name, when the family's terms cover 40 % of this cluster, plus what sets
@@ -30,6 +32,7 @@ import pandas as pd
 
 NAME_MIN_SHARE = 0.40
 COMBINED_MIN_SHARE = 0.50
+SPECIFIC_MIN_SHARE = 0.60  # a subgenre is preferred to its genre when it covers this much
 PART_MIN_SHARE = 0.10
 TOP_TERMS = 6  # terms tried in combinations
 WORD_MIN_LABELS = 3  # a shared word becomes a term when this many genre labels contain it
@@ -168,10 +171,12 @@ def _by_genre(table: TermTable, members: np.ndarray, *, specific: bool) -> Named
         return None
 
     # Among true terms, a genre label before a shared word ("Death Metal" before "Metal"), and
-    # for scenes (``specific``) a subgenre before its genre ("Hard Rock" before "Rock").
+    # for scenes (``specific``) a subgenre before its genre ("Hard Rock" before "Rock") when it
+    # covers most of the scene (``SPECIFIC_MIN_SHARE``); else the label covering the most.
     def rank(i: int) -> tuple[bool, bool, float]:
         term = table.terms[i]
-        return term.startswith("~"), specific and "/" not in term, -share[i]
+        narrow = specific and "/" in term and share[i] >= SPECIFIC_MIN_SHARE
+        return term.startswith("~"), not narrow, -share[i]
 
     passing = sorted((i for i in order if share[i] >= NAME_MIN_SHARE), key=rank)
     if passing:

@@ -57,7 +57,7 @@ FALLBACK_CANDIDATES = (8, 12, 16, 20, 24)
 MIN_TRACKS_PER_CLUSTER = 15
 MIN_LABEL_TRACKS = 10  # a label carried by fewer tracks does not seed a scene
 FAMILY_MIN, FAMILY_MAX = 4, 12
-FAMILY_MAX_SHARE = 0.3
+FAMILY_MAX_SHARE = 0.35
 EVAL_SAMPLE = 3_000  # tracks the selection criteria are measured on
 HELD_OUT_SHARE = 0.2
 NEIGHBOURS = 10
@@ -312,9 +312,10 @@ def choose_family_count(
     """The family count in [FAMILY_MIN, FAMILY_MAX] whose next merge jumps most in height, among
     the cuts whose largest family holds at most ``FAMILY_MAX_SHARE`` of the tracks (an atlas
     with one continent holding half the world reads as one blob)."""
-    upper = min(FAMILY_MAX, n_scenes - 2)
+    # At least two scenes per family on average, or families just repeat the scenes.
+    upper = min(FAMILY_MAX, n_scenes // 2, n_scenes - 2)
     if upper <= FAMILY_MIN:
-        return max(1, min(FAMILY_MIN, n_scenes))
+        return max(1, min(FAMILY_MIN, upper))
     # f families exist below merge heights[f - 1]; the jump is that merge over the one after it.
     jumps = {f: heights[f - 1] / max(heights[f], 1e-9) for f in range(FAMILY_MIN, upper + 1)}
     total = max(sizes.sum(), 1e-9)
