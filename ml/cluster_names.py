@@ -239,10 +239,10 @@ def display_genre(slug: str) -> str:
     name = str(slug).rsplit("/", 1)[-1].strip()
     if name.casefold() in GENRE_DISPLAY:
         return GENRE_DISPLAY[name.casefold()]
-    parts = name.split("-")
-    if len(parts) == 2 and len(parts[0]) == 1:  # j-pop, k-pop
-        return f"{parts[0].upper()}-{parts[1][:1].upper()}{parts[1][1:]}"
-    return " ".join(word[:1].upper() + word[1:] for word in name.replace("-", " ").split())
+    prefix = ""
+    if len(name) > 2 and name[1] == "-":  # j-pop, k-pop boy group
+        prefix, name = f"{name[0].upper()}-", name[2:]
+    return prefix + " ".join(word[:1].upper() + word[1:] for word in name.replace("-", " ").split())
 
 
 def _words(label: str) -> list[str]:

@@ -13,10 +13,10 @@ hidden (below) and the benchmark reports both.
 The seeds. K-Means starts from the centroids of the catalogue's finest labels (subgenre where the
 catalogue has them, else genre), computed over the whole catalogue and merged by Ward linkage
 down to k when k is smaller than the number of labels. The starting point is therefore the same
-in every run and Lloyd's algorithm only moves tracks whose sound fits another scene better: two
-trainings with different random states (different samples) agree (ARI ~0.9 on the Kaggle
-catalogue, ~0.35-0.6 with k-means++). Without usable labels (fewer than two) it falls back to
-k-means++.
+in every run and Lloyd's algorithm only moves tracks whose sound fits another scene better, so
+two trainings with different random states (different samples) agree (``bench/clusters.py``
+measures it); with k-means++ starts, which genres merge is a matter of chance. Without usable
+labels (fewer than two) it falls back to k-means++.
 
 Choosing k (``choose_k``), criteria that match the use rather than silhouette, which on 130
 features falls steadily with k and so always prefers a few broad swaths:

@@ -116,3 +116,4 @@ def test_display_genre():
     assert display_genre("rock/hard rock") == "Hard Rock"
     assert display_genre("heavy-metal") == "Heavy Metal"
     assert display_genre("k-pop") == "K-Pop"
+    assert display_genre("k-pop/k-pop boy group") == "K-Pop Boy Group"
