@@ -175,6 +175,8 @@ def run(name: str, path: Path) -> dict[str, float]:
     if name == "tidytuesday":
         sub = bundle.tracks["subgenres"].map(lambda s: s[0] if len(s) else "")
         result["nmi_subgenre"] = normalized_mutual_info_score(sub, labels)
+    for k, scores in k_selection.items():
+        print(f"  k={k}: {scores}")
     for family in getattr(atlas, "families", ()):
         print(f"  family {family.name!r}: {family.size:,} tracks, {len(family.clusters)} clusters")
     for cluster, cluster_name in enumerate(bundle.cluster_names):
