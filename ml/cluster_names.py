@@ -7,7 +7,7 @@ A track is covered by a term when it carries it. The rules, in order:
 1. one term covering at least ``NAME_MIN_SHARE`` (40 %) of the members names the cluster; a
    second term joins it ("Reggaeton & Latin") only when it also covers 40 % on its own. A genre
    label goes before a shared word, and in a scene a subgenre covering 60 % goes before its
-   genre ("Hard Rock", not "Rock · Loose");
+   genre ("Hard Rock" rather than "Rock");
 2. otherwise two or three terms that together cover at least ``COMBINED_MIN_SHARE`` (50 %), each
    at least ``PART_MIN_SHARE``, name it ("House, Techno & Trance");
 3. otherwise the family's name, when the family's terms cover 40 % of this cluster, plus what sets
@@ -40,7 +40,7 @@ WORD_MIN_LABELS = 3  # a shared word becomes a term when this many genre labels 
 TRAITS: tuple[tuple[str, str | None, str | None], ...] = (
     ("energy", "High-energy", "Mellow"),
     ("valence", "Upbeat", "Dark"),
-    ("danceability", "Danceable", "Loose"),
+    ("danceability", "Danceable", None),
     ("acousticness", "Acoustic", "Electric"),
     ("instrumentalness", "Instrumental", None),
     ("speechiness", "Wordy", None),
