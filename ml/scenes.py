@@ -34,9 +34,10 @@ Candidates are fractions of the number of labels (1/2, 3/4, all) or 8-24 without
 the stable ones (ARI >= ``STABLE_ARI``) the best sum of held-out NMI and neighbourhood agreement
 wins (the first rises with k, the second falls); if none is stable, the most stable.
 
-Families are Ward clusters of the scene centroids (deterministic given the scenes), cut where the
-merge height jumps most between ``FAMILY_MIN`` and ``FAMILY_MAX`` families: merging further would
-join clearly different groups.
+Families are Ward clusters of the scene centroids weighted by their sizes (deterministic given
+the scenes), cut where the merge height jumps most between ``FAMILY_MIN`` and ``FAMILY_MAX``
+families (merging further would join clearly different groups), with at least two scenes per
+family and no family holding more than ``FAMILY_MAX_SHARE`` of the tracks.
 """
 
 from __future__ import annotations
