@@ -40,6 +40,7 @@ from scipy import sparse
 from ml.schema import CATALOGUE_COLUMNS
 
 if TYPE_CHECKING:  # the bundle only carries these; importing them here would couple the modules
+    from ml.cluster_cards import ClusterAtlas
     from ml.features import TrackFeaturizer
     from ml.listeners import ListenerModel
 
@@ -89,6 +90,8 @@ class ModelBundle:
     params: dict[str, Any] = field(default_factory=dict)
     data_hash: str = ""
     interactions_until_id: int = 0
+    # Families, cluster cards (ml.cluster_cards.ClusterAtlas); None in bundles from before them.
+    atlas: ClusterAtlas | None = None
 
     @property
     def n_tracks(self) -> int:
@@ -220,6 +223,9 @@ def validate_bundle(bundle: ModelBundle) -> ModelBundle:
             )
         ):
             problems.append("listener model is not aligned with the track table")
+    atlas = getattr(bundle, "atlas", None)
+    if atlas is not None and len(atlas.cards) != len(bundle.cluster_names):
+        problems.append(f"{len(atlas.cards)} cluster cards for {len(bundle.cluster_names)} names")
     if problems:
         raise IncompatibleModelError(
             f"model bundle {bundle.version!r} is unusable: " + "; ".join(problems)

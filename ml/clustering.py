@@ -1,26 +1,20 @@
-"""Song clustering in the recommendation space: K-Means (default) or HDBSCAN, named for people.
+"""Song clustering: two levels (families of scenes) named truthfully, or HDBSCAN.
 
-Choosing k: K-Means is fitted on a sample for every k in a range and each fit is scored with the
-silhouette coefficient (Rousseeuw 1987; higher is better) and the Davies-Bouldin index (Davies &
-Bouldin 1979; lower is better). Both are computed on the same sample, each k is ranked on both, and
-the k with the best summed rank wins (ties: the higher silhouette). Both indices favour very small k
-on music data (two or three blobs: loud vs quiet), which is useless for a map, so the range starts
-at ``K_MIN`` (scaled down for tiny catalogues).
-
-The final model is K-Means on the whole catalogue, started from the sample's centroids (one init;
-Lloyd's algorithm then converges in a few passes), so a million tracks cost seconds, not minutes.
+``method="kmeans"`` (default) is the two-level design of ``ml.scenes``: fine clusters ("scenes")
+by K-Means in a genre-emphasised copy of the features, seeded from the catalogue's label
+centroids, with k chosen by stability across random states, agreement with held-out tracks'
+hidden labels and neighbourhood agreement; families by size-weighted Ward over the scenes.
 
 HDBSCAN (Campello et al. 2013; scikit-learn's implementation) is the density alternative: it finds
 clusters of varying shape and leaves outliers as noise (label -1). Its cost grows badly with n, so
 it runs on a sample and the rest of the catalogue joins the nearest cluster centroid when it is as
-close to it as that cluster's own members are (95th percentile), else it is noise.
+close to it as that cluster's own members are (95th percentile), else it is noise. Its clusters
+get families the same way.
 
-Cluster quality (silhouette, Davies-Bouldin and Calinski-Harabasz on a sample; noise share; size
-spread) is returned as plain floats so training can store them with the run.
-
-Names come from each cluster's members, not its centroid coordinates: the dominant genre(s), the
-one or two audio traits that set it apart from the catalogue (in catalogue standard deviations of
-the raw 0..1 features) and its median tempo, e.g. "High-energy · Upbeat EDM · 128 BPM".
+Names and "what's in it" cards come from the members (``ml.cluster_names``,
+``ml.cluster_cards``). Cluster quality (silhouette, Davies-Bouldin and Calinski-Harabasz on a
+sample; noise share; size spread; name coverage; the k selection scores) is returned as plain
+floats so training can store them with the run.
 """
 
 from __future__ import annotations
@@ -31,88 +25,31 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import HDBSCAN, KMeans
+from sklearn.cluster import HDBSCAN
 from sklearn.metrics import calinski_harabasz_score, silhouette_score
 
-K_MIN = 8
-K_MAX = 24
-K_STEP = 2
+from ml import scenes
+from ml.cluster_cards import ClusterAtlas, build_atlas
+from ml.cluster_names import TermTable, name_groups
+
 # Silhouette is O(n^2): 4,000 points is ~16M distances, a second or two, and stable to ~0.01.
 SCORE_SAMPLE = 4_000
 FIT_SAMPLE = 10_000  # what k selection and the seed of the full K-Means fit on
 HDBSCAN_SAMPLE = 5_000  # HDBSCAN's cost grows super-linearly; it fits on this many
-# Fewer than this many tracks per cluster on average and k is lowered (a cluster of 3 is noise).
-MIN_TRACKS_PER_CLUSTER = 15
-
-# Traits a name can mention: (column, word when high, word when low). Values are raw 0..1 features.
-TRAITS: tuple[tuple[str, str | None, str | None], ...] = (
-    ("energy", "High-energy", "Mellow"),
-    ("valence", "Upbeat", "Dark"),
-    ("danceability", "Danceable", None),
-    ("acousticness", "Acoustic", None),
-    ("instrumentalness", "Instrumental", None),
-    ("speechiness", "Wordy", None),
-    ("liveness", "Live", None),
-)
-# A trait is named when the cluster median sits this many catalogue standard deviations away.
-TRAIT_MIN_Z = 0.5
-SECOND_GENRE_MIN_SHARE = 0.3
-GENRE_DISPLAY = {"edm": "EDM", "r&b": "R&B", "rnb": "R&B", "dnb": "DnB", "uk garage": "UK Garage"}
 
 
 @dataclass
 class ClusteringResult:
     labels: np.ndarray  # int32 per track; -1 = noise (HDBSCAN only)
-    centroids: np.ndarray  # float32 (n_clusters, n_features)
+    centroids: np.ndarray  # float32 (n_clusters, n_features), in the features given
     names: list[str]
     method: str
     metrics: dict[str, Any] = field(default_factory=dict)
+    atlas: ClusterAtlas | None = None  # families, cards
 
     @property
     def n_clusters(self) -> int:
         return len(self.names)
-
-
-def k_candidates(
-    n_tracks: int, k_min: int = K_MIN, k_max: int = K_MAX, step: int = K_STEP
-) -> list[int]:
-    """The k values worth trying for a catalogue of ``n_tracks`` (at least one, at least 2)."""
-    upper = max(2, min(k_max, n_tracks // MIN_TRACKS_PER_CLUSTER))
-    lower = max(2, min(k_min, upper))
-    return list(range(lower, upper + 1, max(step, 1)))
-
-
-def choose_k(
-    features: np.ndarray,
-    candidates: Sequence[int],
-    *,
-    sample_size: int = FIT_SAMPLE,
-    random_state: int = 0,
-) -> tuple[int, dict[int, dict[str, float]]]:
-    """Best k by summed silhouette and Davies-Bouldin ranks on a sample; plus every k's scores."""
-    rng = np.random.default_rng(random_state)
-    sample = features[_sample_rows(len(features), sample_size, rng)]
-    score_rows = _sample_rows(len(sample), SCORE_SAMPLE, rng)
-    scores: dict[int, dict[str, float]] = {}
-    for k in candidates:
-        if k >= len(sample):
-            continue
-        labels = KMeans(n_clusters=k, n_init=1, random_state=random_state).fit_predict(sample)
-        scored = labels[score_rows]
-        if len(np.unique(scored)) < 2:
-            continue
-        scores[k] = {
-            "silhouette": float(silhouette_score(sample[score_rows], scored)),
-            "davies_bouldin": float(davies_bouldin_index(sample[score_rows], scored)),
-        }
-    if not scores:
-        return max(1, min(candidates[0] if candidates else 1, len(features))), scores
-    ks = list(scores)
-    silhouette_rank = pd.Series([scores[k]["silhouette"] for k in ks]).rank(ascending=False)
-    db_rank = pd.Series([scores[k]["davies_bouldin"] for k in ks]).rank(ascending=True)
-    total = (silhouette_rank + db_rank).to_numpy()
-    best = min(range(len(ks)), key=lambda i: (total[i], -scores[ks[i]]["silhouette"]))
-    return ks[best], scores
 
 
 def cluster_tracks(
@@ -122,61 +59,86 @@ def cluster_tracks(
     method: str = "kmeans",
     k: int | None = None,
     candidates: Sequence[int] | None = None,
+    genre_columns: Sequence[slice] = (),
     sample_size: int = FIT_SAMPLE,
     min_cluster_size: int | None = None,
     random_state: int = 0,
 ) -> ClusteringResult:
-    """Cluster ``features`` (row-aligned with ``tracks``), name the clusters, measure quality."""
+    """Cluster ``features`` (row-aligned with ``tracks``) in two levels, name both, measure.
+
+    ``genre_columns`` are the featurizer's genre and subgenre blocks (emphasised for scenes and
+    hidden for the held-out criterion); ``k`` fixes the number of scenes.
+    """
     features = np.ascontiguousarray(features, dtype=np.float32)
     if len(features) != len(tracks):
         raise ValueError("features and tracks must have the same number of rows")
     if len(features) < 2:
         raise ValueError("clustering needs at least two tracks")
+    selection: dict[int, scenes.KScore] = {}
     if method == "kmeans":
-        labels, centroids, selection = _kmeans(
-            features, k, candidates, sample_size=sample_size, random_state=random_state
+        labels, selection = _kmeans(
+            features, tracks, k, candidates, genre_columns, sample_size, random_state
         )
+        centroids = _centroids(features, labels, int(labels.max()) + 1)
     elif method == "hdbscan":
         labels, centroids = _hdbscan(
             features, min_cluster_size, sample_size=sample_size, random_state=random_state
         )
-        selection = {}
     else:
         raise ValueError(f"unknown clustering method {method!r}: use 'kmeans' or 'hdbscan'")
+    sizes = np.bincount(labels[labels >= 0], minlength=len(centroids))
+    space = scenes.emphasise_genres(centroids, genre_columns)
+    family_of, heights = scenes.families_of(space, sizes)
+    table = TermTable.build(tracks)
+    track_family = np.where(labels >= 0, family_of[np.maximum(labels, 0)], -1)
+    family_names = name_groups(tracks, track_family, int(family_of.max()) + 1, table=table)
+    names = name_groups(
+        tracks, labels, len(centroids), table=table, parents=family_names, parent_of=family_of
+    )
+    atlas = build_atlas(tracks, labels, family_of, names, family_names, table)
     metrics = cluster_quality(features, labels, random_state=random_state)
     metrics["method"] = method
+    metrics["n_families"] = len(family_names)
+    metrics["family_heights"] = [round(h, 3) for h in heights]
+    metrics |= atlas.coverage_summary()
     if selection:
-        metrics["k_selection"] = {str(key): value for key, value in selection.items()}
-    names = name_clusters(tracks, labels, len(centroids))
-    return ClusteringResult(labels, centroids, names, method, metrics)
+        metrics["k_selection"] = {str(key): score.as_dict() for key, score in selection.items()}
+    return ClusteringResult(labels, centroids, [n.name for n in names], method, metrics, atlas)
 
 
 def _kmeans(
     features: np.ndarray,
+    tracks: pd.DataFrame,
     k: int | None,
     candidates: Sequence[int] | None,
-    *,
+    genre_columns: Sequence[slice],
     sample_size: int,
     random_state: int,
-) -> tuple[np.ndarray, np.ndarray, dict[int, dict[str, float]]]:
-    selection: dict[int, dict[str, float]] = {}
+) -> tuple[np.ndarray, dict[int, scenes.KScore]]:
+    space = scenes.emphasise_genres(features, genre_columns)
+    labels = scenes.usable_labels(scenes.finest_labels(tracks))
+    selection: dict[int, scenes.KScore] = {}
     if k is None:
-        options = list(candidates) if candidates else k_candidates(len(features))
-        k, selection = choose_k(
-            features, options, sample_size=sample_size, random_state=random_state
+        n_labels = int(labels.max()) + 1 if (labels >= 0).any() else 0
+        options = list(candidates) if candidates else scenes.k_candidates(len(features), n_labels)
+        hidden = np.concatenate(
+            [np.arange(c.start, c.stop) for c in genre_columns] or [np.zeros(0, dtype=int)]
         )
+        k, selection = scenes.choose_k(
+            space, features, labels, hidden, options,
+            sample_size=sample_size, random_state=random_state,
+        )  # fmt: skip
     k = max(1, min(int(k), len(features)))
     rng = np.random.default_rng(random_state)
     rows = _sample_rows(len(features), sample_size, rng)
-    if len(rows) < len(features):
-        # Seed the full fit with the sample's solution: one init instead of several full runs.
-        seed = KMeans(n_clusters=k, n_init=3, random_state=random_state).fit(features[rows])
-        model = KMeans(n_clusters=k, init=seed.cluster_centers_, n_init=1, max_iter=100)
-    else:
-        model = KMeans(n_clusters=k, n_init=4, random_state=random_state)
-    labels = model.fit_predict(features).astype(np.int32)
-    centroids = _centroids(features, labels, k)
-    return labels, centroids, selection
+    seeds = scenes.label_seeds(space, labels, k)
+    centroids = scenes.fit_centroids(space, rows, k, seeds, random_state)
+    fitted = scenes.refine(space, centroids) if len(rows) < len(features) else None
+    if fitted is None:
+        fitted = scenes.nearest(space, centroids)
+    # Drop clusters K-Means left empty, so every name has members.
+    _, labels_out = np.unique(fitted, return_inverse=True)
+    return labels_out.astype(np.int32), selection
 
 
 def _hdbscan(
@@ -267,97 +229,6 @@ def davies_bouldin_index(features: np.ndarray, labels: np.ndarray) -> float:
     np.fill_diagonal(separation, np.inf)
     ratio = (spread[:, None] + spread[None, :]) / np.where(separation > 0, separation, np.inf)
     return float(ratio.max(axis=1).mean())
-
-
-def name_clusters(tracks: pd.DataFrame, labels: np.ndarray, n_clusters: int) -> list[str]:
-    """A distinct readable name per cluster: "<traits> <genre(s)> · <tempo> BPM"."""
-    labels = np.asarray(labels)
-    raw = {
-        column: pd.to_numeric(tracks[column], errors="coerce").to_numpy(dtype=np.float64)
-        for column, _, _ in TRAITS
-        if column in tracks.columns
-    }
-    centre = {column: np.nanmedian(values) for column, values in raw.items()}
-    spread = {column: max(np.nanstd(values), 1e-6) for column, values in raw.items()}
-    tempo = pd.to_numeric(tracks["tempo"], errors="coerce").to_numpy(dtype=np.float64)
-    genre = tracks["genre"].astype(str).to_numpy(dtype=object)
-    subgenres = tracks["subgenres"] if "subgenres" in tracks.columns else None
-    names: list[str] = []
-    for cluster in range(n_clusters):
-        members = labels == cluster
-        if not members.any():
-            names.append(f"Cluster {cluster + 1}")
-            continue
-        traits = _traits(raw, centre, spread, members)
-        genres = _genre_phrase(genre[members])
-        words = " · ".join(traits)
-        head = f"{words} {genres}" if words else genres
-        bpm = np.nanmedian(tempo[members]) if np.isfinite(tempo[members]).any() else None
-        names.append(f"{head} · {bpm:.0f} BPM" if bpm is not None else head)
-    return _make_unique(names, labels, subgenres)
-
-
-def _traits(
-    raw: dict[str, np.ndarray],
-    centre: dict[str, float],
-    spread: dict[str, float],
-    members: np.ndarray,
-) -> list[str]:
-    scored: list[tuple[float, str]] = []
-    for column, high, low in TRAITS:
-        if column not in raw:
-            continue
-        z = (np.nanmedian(raw[column][members]) - centre[column]) / spread[column]
-        word = high if z > 0 else low
-        if word and abs(z) >= TRAIT_MIN_Z:
-            scored.append((abs(z), word))
-    scored.sort(reverse=True)
-    return [word for _, word in scored[:2]]
-
-
-def _genre_phrase(genres: np.ndarray) -> str:
-    counts = pd.Series(genres).value_counts(normalize=True)
-    top = [display_genre(counts.index[0])]
-    if len(counts) > 1 and counts.iloc[1] >= SECOND_GENRE_MIN_SHARE:
-        top.append(display_genre(counts.index[1]))
-    return " & ".join(top)
-
-
-def display_genre(slug: str) -> str:
-    """``"edm"`` -> ``"EDM"``, ``"rock/hard rock"`` -> ``"Hard Rock"``."""
-    name = str(slug).rsplit("/", 1)[-1].strip()
-    if name.casefold() in GENRE_DISPLAY:
-        return GENRE_DISPLAY[name.casefold()]
-    return " ".join(word[:1].upper() + word[1:] for word in name.split())
-
-
-def _make_unique(names: list[str], labels: np.ndarray, subgenres: pd.Series | None) -> list[str]:
-    """Tell apart clusters that got the same name by their dominant subgenre, then by a numeral."""
-    counts = pd.Series(names).value_counts()
-    result = list(names)
-    for i, name in enumerate(names):
-        if counts[name] < 2 or subgenres is None:
-            continue
-        members = subgenres[labels == i].map(lambda v: tuple(v) if v is not None else ())
-        flat = [slug for combo in members for slug in combo]
-        if flat:
-            result[i] = f"{name} ({display_genre(pd.Series(flat).value_counts().index[0])})"
-    seen: dict[str, int] = {}
-    for i, name in enumerate(result):
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] > 1:
-            result[i] = f"{name} {_roman(seen[name])}"
-    return result
-
-
-def _roman(number: int) -> str:
-    numerals = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-    out = ""
-    for value, numeral in numerals:
-        while number >= value:
-            out += numeral
-            number -= value
-    return out
 
 
 def _centroids(features: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:

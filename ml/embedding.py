@@ -13,6 +13,14 @@ wider). That is how UMAP itself initialises ``transform``; skipping the refineme
 epochs trades a little local detail for minutes on a million tracks. Rows placed this way get a
 small seeded jitter so that identical neighbours do not stack on one pixel.
 
+An atlas, not a blob: given ``groups`` (the scenes of ``ml.scenes``), UMAP is fitted with them as
+a partial target (``target_metric="categorical"``; -1 is "unlabelled") at ``TARGET_WEIGHT``,
+which pulls each scene into an island while the feature-space neighbourhoods still decide the
+layout inside and between islands (trustworthiness against the feature space is reported by
+``bench/clusters.py``). Tracks outside the sample are then placed among the sample tracks of their
+own scene, searched in the full feature space (scenes are small, so this is cheaper than the
+global search), so they land on their island.
+
 ``method="pca"`` is a fast, dependency-light stand-in (scikit-learn's PCA) for tests and for
 catalogues too small for UMAP's neighbourhood graph.
 """
@@ -30,6 +38,9 @@ PLACE_DIMENSIONS = 16  # principal components the neighbour search for placed tr
 # UMAP needs more points than neighbours; below this PCA is used whatever was asked for.
 UMAP_MIN_TRACKS = 50
 JITTER_SHARE = 0.002  # of each axis' spread
+# 0 = unsupervised, 1 = labels dominate. 0.5 makes scenes islands and keeps trustworthiness@10
+# against the feature space above 0.93 on the Kaggle catalogue (bench/clusters.py).
+TARGET_WEIGHT = 0.5
 _QUERY_CHUNK = 4_096
 
 
@@ -42,6 +53,8 @@ def embed(
     n_neighbors: int = 15,
     min_dist: float = 0.1,
     place_neighbours: int = PLACE_NEIGHBOURS,
+    groups: np.ndarray | None = None,
+    target_weight: float = TARGET_WEIGHT,
     random_state: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> np.ndarray:
@@ -61,9 +74,11 @@ def embed(
     if method == "pca":
         sample_coordinates = _pca(features[sample], n_components, random_state)
     else:
+        target = np.asarray(groups)[sample] if groups is not None else None
         sample_coordinates = _umap(
-            features[sample], n_components, n_neighbors, min_dist, random_state
-        )
+            features[sample], n_components, n_neighbors, min_dist, random_state,
+            target=target, target_weight=target_weight,
+        )  # fmt: skip
     if len(sample) == n:
         return sample_coordinates.astype(np.float32)
     coordinates = np.empty((n, n_components), dtype=np.float32)
@@ -71,6 +86,53 @@ def embed(
     rest = np.setdiff1d(np.arange(n), sample, assume_unique=True)
     if progress:
         progress(f"{method} {n_components}D: placing {len(rest):,} tracks by their neighbours")
+    if groups is not None and method == "umap":
+        placed = _place_within_groups(
+            features, np.asarray(groups), sample, rest, sample_coordinates, place_neighbours
+        )
+    else:
+        placed = _place_globally(features, sample, rest, sample_coordinates, place_neighbours,
+                                 random_state)  # fmt: skip
+    spread = sample_coordinates.std(axis=0, keepdims=True)
+    placed += rng.normal(0.0, 1.0, placed.shape).astype(np.float32) * spread * JITTER_SHARE
+    coordinates[rest] = placed
+    return coordinates
+
+
+def _place_within_groups(
+    features: np.ndarray,
+    groups: np.ndarray,
+    sample: np.ndarray,
+    rest: np.ndarray,
+    sample_coordinates: np.ndarray,
+    k: int,
+) -> np.ndarray:
+    """Each placed track among the sample tracks of its own group (all of the sample when its
+    group has no sample track, or it has none)."""
+    out = np.empty((len(rest), sample_coordinates.shape[1]), dtype=np.float32)
+    sample_groups, rest_groups = groups[sample], groups[rest]
+    for group in np.unique(rest_groups):
+        queries = np.flatnonzero(rest_groups == group)
+        references = np.flatnonzero(sample_groups == group) if group >= 0 else np.zeros(0, int)
+        if len(references) == 0:
+            references = np.arange(len(sample))
+        out[queries] = place_by_neighbours(
+            features[sample[references]],
+            sample_coordinates[references],
+            features[rest[queries]],
+            k,
+        )
+    return out
+
+
+def _place_globally(
+    features: np.ndarray,
+    sample: np.ndarray,
+    rest: np.ndarray,
+    sample_coordinates: np.ndarray,
+    k: int,
+    random_state: int,
+) -> np.ndarray:
     reference, queries = features[sample], features[rest]
     if features.shape[1] > PLACE_DIMENSIONS:
         # Neighbour search in the sample's leading principal components: ~8x fewer flops on the
@@ -78,11 +140,7 @@ def embed(
         projection = PCA(n_components=PLACE_DIMENSIONS, random_state=random_state).fit(reference)
         reference = projection.transform(reference).astype(np.float32)
         queries = _project_in_chunks(projection, queries)
-    placed = place_by_neighbours(reference, sample_coordinates, queries, place_neighbours)
-    spread = sample_coordinates.std(axis=0, keepdims=True)
-    placed += rng.normal(0.0, 1.0, placed.shape).astype(np.float32) * spread * JITTER_SHARE
-    coordinates[rest] = placed
-    return coordinates
+    return place_by_neighbours(reference, sample_coordinates, queries, k)
 
 
 def place_by_neighbours(
@@ -127,15 +185,25 @@ def _pca(features: np.ndarray, n_components: int, random_state: int) -> np.ndarr
 
 
 def _umap(
-    features: np.ndarray, n_components: int, n_neighbors: int, min_dist: float, random_state: int
+    features: np.ndarray,
+    n_components: int,
+    n_neighbors: int,
+    min_dist: float,
+    random_state: int,
+    *,
+    target: np.ndarray | None = None,
+    target_weight: float = TARGET_WEIGHT,
 ) -> np.ndarray:
     import umap  # lazy: see the module docstring
 
+    supervised = target is not None and len(np.unique(target[target >= 0])) >= 2
     model = umap.UMAP(
         n_components=n_components,
         n_neighbors=min(n_neighbors, len(features) - 1),
         min_dist=min_dist,
         random_state=random_state,  # reproducible maps; umap then runs its epochs single-threaded
         low_memory=True,
+        **({"target_metric": "categorical", "target_weight": target_weight} if supervised else {}),
     )
-    return model.fit_transform(features).astype(np.float32)
+    y = np.asarray(target, dtype=np.int64) if supervised else None
+    return model.fit_transform(features, y=y).astype(np.float32)

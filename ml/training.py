@@ -5,8 +5,10 @@ Stages, in order (each timed into ``metrics["seconds"]``):
 1. ratings: per-track mean feedback (``ml.features.track_ratings``) joins the features;
 2. features: ``TrackFeaturizer`` fitted on the catalogue (the recommendation space);
 3. moods: Russell quadrant + tags (``ml.moods``);
-4. clusters: K-Means with k chosen on a sample, or HDBSCAN (``ml.clustering``), named;
-5. maps: 2-D and 3-D coordinates (UMAP, or PCA when ``params.embedding == "pca"``);
+4. clusters: families and scenes (K-Means with k chosen by stability and held-out agreement), or
+   HDBSCAN (``ml.clustering``), named truthfully, with a card per cluster (``ClusterAtlas``);
+5. maps: 2-D and 3-D coordinates (UMAP with the scenes as a partial target, or PCA when
+   ``params.embedding == "pca"``);
 6. listeners: ``ListenerModel`` over the events (taste vectors, listener groups, collaborative);
 7. co-occurrence: track x track counts of shared curated playlists.
 
@@ -43,7 +45,7 @@ class TrainParams:
     """Every choice a run makes; stored with the model (``ModelBundle.params``)."""
 
     clustering: str = "kmeans"  # "kmeans" or "hdbscan"
-    n_clusters: int | None = None  # None: chosen by silhouette / Davies-Bouldin on a sample
+    n_clusters: int | None = None  # None: chosen by stability and held-out agreement
     cluster_sample: int = 10_000
     embedding: str = "umap"  # "umap", or "pca" (fast; tests, evaluation)
     embedding_sample: int = 10_000  # UMAP fits on this many tracks, the rest are placed
@@ -105,6 +107,10 @@ def train_model(
             tracks,
             method=params.clustering,
             k=params.n_clusters,
+            genre_columns=(
+                featurizer.block_columns("genre"),
+                featurizer.block_columns("subgenre"),
+            ),
             sample_size=params.cluster_sample,
             random_state=params.random_state,
         )
@@ -117,6 +123,7 @@ def train_model(
                 dimensions,
                 method=params.embedding,
                 fit_sample=params.embedding_sample,
+                groups=clustering.labels,
                 random_state=params.random_state,
                 progress=say,
             )
@@ -164,6 +171,7 @@ def train_model(
         features=features,
         cluster_names=clustering.names,
         cluster_centroids=clustering.centroids,
+        atlas=clustering.atlas,
         listeners=listeners,
         cooccurrence=cooccurrence,
         metrics=metrics,

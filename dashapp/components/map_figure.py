@@ -15,11 +15,17 @@ back to catalogue rows through ``trace_rows``, which rebuilds the same trace ord
 
 Categorical colourings get one trace per category, so the legend names clusters and
 a legend click hides one; feature colourings are one trace on a continuous colour scale.
+
+Colouring by cluster reads as an atlas when the model has families: the legend lists each family
+as a titled group of its clusters (``legendgroup`` / ``legendgrouptitle``; a click on the title
+hides the whole family), clusters of one family share a hue in different shades, and the 2D map
+writes each family's name at its tracks' median position (layout annotations).
 """
 
 from __future__ import annotations
 
 import base64
+import colorsys
 from typing import Any
 
 import numpy as np
@@ -62,6 +68,16 @@ def typed_array(values: np.ndarray) -> dict[str, str]:
 
 def category_colour(code: int) -> str:
     return PALETTE[code % len(PALETTE)]
+
+
+def family_shade(family: int, n_families: int, rank: int, n_members: int) -> str:
+    """Hue per family (evenly spaced), lightness and saturation per cluster within it."""
+    hue = (family / max(n_families, 1) + 0.03) % 1.0
+    spread = rank / max(n_members - 1, 1)
+    lightness = 0.32 + 0.36 * spread
+    saturation = 0.85 - 0.35 * ((rank * 0.618) % 1.0)
+    red, green, blue = colorsys.hls_to_rgb(hue, lightness, saturation)
+    return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
 
 
 def trace_groups(points: MapPoints) -> list[tuple[int | None, np.ndarray]]:
@@ -149,12 +165,27 @@ def _category_traces(
     points: MapPoints, groups: list[tuple[int | None, np.ndarray]]
 ) -> list[dict[str, Any]]:
     traces = []
+    families = points.code_groups
+    members: dict[int, list[int]] = {}
+    for code, family in enumerate(families):
+        members.setdefault(family, []).append(code)
     for code, positions in groups:
         assert code is not None
         name = points.category_names[code] if code < len(points.category_names) else "Other"
         trace = _base_trace(points, positions, name)
-        trace["marker"]["color"] = category_colour(code)
-        trace["legendrank"] = code
+        family = families[code] if code < len(families) else -1
+        if family >= 0:
+            siblings = members[family]
+            trace["marker"]["color"] = family_shade(
+                family, len(points.group_names), siblings.index(code), len(siblings)
+            )
+            trace["legendgroup"] = f"family-{family}"
+            trace["legendgrouptitle"] = {"text": points.group_names[family]}
+            # Families in order, their clusters inside: rank = family block + cluster code.
+            trace["legendrank"] = 1000 * (family + 1) + code
+        else:
+            trace["marker"]["color"] = category_colour(code)
+            trace["legendrank"] = 1000 * (len(points.group_names) + 1) + code
         traces.append(trace)
     return traces
 
@@ -222,7 +253,12 @@ def _layout(points: MapPoints, uirevision: str, centre: bool) -> dict[str, Any]:
         "uirevision": uirevision,
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "hovermode": "closest",
-        "legend": {"itemsizing": "constant", "title": {"text": points.colour_label}},
+        "legend": {
+            "itemsizing": "constant",
+            "title": {"text": points.colour_label},
+            # A click on a cluster hides that cluster; on a family title, the whole family.
+            "groupclick": "toggleitem",
+        },
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
     }
@@ -234,6 +270,19 @@ def _layout(points: MapPoints, uirevision: str, centre: bool) -> dict[str, Any]:
         )
         if centre and points.highlight is not None:
             layout["xaxis"]["range"], layout["yaxis"]["range"] = _window(points)
+        if points.group_labels:
+            layout["annotations"] = [
+                {
+                    "x": x,
+                    "y": y,
+                    "text": f"<b>{_escape(name)}</b>",
+                    "showarrow": False,
+                    "font": {"size": 13, "color": "#222"},
+                    "bgcolor": "rgba(255,255,255,0.7)",
+                    "borderpad": 2,
+                }
+                for name, x, y in points.group_labels
+            ]
     else:
         layout["scene"] = {
             "xaxis": dict(hidden),

@@ -17,6 +17,7 @@ from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html, no_
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
+from dashapp.components.cluster_card import cluster_card
 from dashapp.components.empty_state import empty_state
 from dashapp.components.filter_panel import filter_from_values, filter_inputs, filter_panel
 from dashapp.components.map_figure import build_map_figure, highlight_values, rows_from_event
@@ -169,6 +170,7 @@ def layout(**_query: Any) -> html.Div:
                             ),
                             track_actions(),
                             html.Div(id="explore-feedback"),
+                            html.Div(id="explore-cluster-card"),
                             staging,
                         ],
                         lg=3,
@@ -362,6 +364,19 @@ def show_details(track_id: str | None):
     link = explore.spotify_link(explore.map_base(model), track_id)
     card = track_details_card(details, link, enrichment.for_track(track_id))
     return (card, *([False] * len(ACTION_IDS)))
+
+
+@callback(Output("explore-cluster-card", "children"), Input("explore-track", "data"))
+def show_cluster_card(track_id: str | None):
+    """The open track's cluster card, as training stored it in the model."""
+    model = explore.current_model()
+    if model is None or not track_id:
+        return None
+    try:
+        card = explore.cluster_card(model, track_id)
+    except ExploreError:
+        return None
+    return cluster_card(card) if card is not None else None
 
 
 FEEDBACK_KINDS = {

@@ -52,6 +52,7 @@ STAGING_STORE_ID = "staging-tracks"
 
 CATEGORICAL_COLOURINGS: dict[str, str] = {
     "cluster": "Cluster",
+    "family": "Family",
     "genre": "Genre",
     "mood": "Mood",
 }
@@ -111,6 +112,11 @@ class MapBase:
     row_of: dict[str, int]
     genre_slugs: tuple[str, ...]  # every genre and subgenre slug, for the filter options
     year_bounds: tuple[int, int]
+    atlas: Any = None  # ml.cluster_cards.ClusterAtlas of the model, None for older bundles
+    # Family of each cluster code (the "Unclustered" code, if any, gets -1); empty without atlas.
+    cluster_family: tuple[int, ...] = ()
+    family_names: tuple[str, ...] = ()
+    family_labels: tuple[tuple[str, float, float], ...] = ()  # (name, x, y) on the 2D map
 
     def __len__(self) -> int:
         return len(self.tracks)
@@ -140,6 +146,11 @@ class MapPoints:
     total: int  # tracks in the catalogue
     highlight: tuple[float, ...] | None = None  # coordinates of the searched/clicked track
     highlight_label: str = ""
+    # Colouring by cluster with families known: each code's family, the family names, and the
+    # family labels drawn on the 2D map ((name, x, y)).
+    code_groups: tuple[int, ...] = ()
+    group_names: tuple[str, ...] = ()
+    group_labels: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def shown(self) -> int:
@@ -198,12 +209,17 @@ def map_base(loaded: LoadedModelLike) -> MapBase:
     with _cache_lock:
         if _cached is None or _cached.version != loaded.version:
             _cached = build_map_base(
-                loaded.bundle.tracks, loaded.bundle.cluster_names, loaded.version
+                loaded.bundle.tracks,
+                loaded.bundle.cluster_names,
+                loaded.version,
+                atlas=getattr(loaded.bundle, "atlas", None),
             )
         return _cached
 
 
-def build_map_base(tracks: pd.DataFrame, cluster_names: Sequence[str], version: str) -> MapBase:
+def build_map_base(
+    tracks: pd.DataFrame, cluster_names: Sequence[str], version: str, *, atlas: Any = None
+) -> MapBase:
     """Everything per track the map, search and filters need, as compact arrays."""
     tracks = tracks.reset_index(drop=True)
     n = len(tracks)
@@ -227,6 +243,7 @@ def build_map_base(tracks: pd.DataFrame, cluster_names: Sequence[str], version: 
     # Warm the per-catalogue filter codes now, so the first filtered view pays no extra second.
     filter_index.genre_codes  # noqa: B018
     filter_index.mood_bits  # noqa: B018
+    families = _families(atlas, cluster_codes, len(cluster_labels), coords2)
     return MapBase(
         version=version,
         tracks=tracks,
@@ -235,6 +252,7 @@ def build_map_base(tracks: pd.DataFrame, cluster_names: Sequence[str], version: 
         coords3=coords3,
         categories={
             "cluster": (cluster_codes, cluster_labels),
+            "family": families["codes"],
             "genre": (genre_codes.astype(np.int32), tuple(str(g) for g in genre_names)),
             "mood": _primary_mood_codes(tracks),
         },
@@ -245,7 +263,40 @@ def build_map_base(tracks: pd.DataFrame, cluster_names: Sequence[str], version: 
         row_of=dict(zip(tracks["track_id"].tolist(), range(n), strict=True)),
         genre_slugs=tuple(sorted({str(slug) for s in filter_index.genre_codes[1] for slug in s})),
         year_bounds=year_bounds,
+        atlas=atlas,
+        cluster_family=families["of_code"],
+        family_names=families["names"],
+        family_labels=families["labels"],
     )
+
+
+def _families(
+    atlas: Any, cluster_codes: np.ndarray, n_codes: int, coords2: np.ndarray
+) -> dict[str, Any]:
+    """Family codes per track, family of each cluster code, names, and a label position per
+    family (the median 2D position of its tracks: inside the island, not between islands)."""
+    if atlas is None or not len(atlas.families):
+        codes = (np.zeros(len(cluster_codes), dtype=np.int32), ("All tracks",))
+        return {"codes": codes, "of_code": (), "names": (), "labels": ()}
+    of_code = np.full(n_codes, -1, dtype=np.int64)
+    of_code[: len(atlas.family_of)] = atlas.family_of
+    names = tuple(family.name for family in atlas.families)
+    per_track = of_code[cluster_codes]
+    unclustered = per_track < 0
+    family_codes = np.where(unclustered, len(names), per_track).astype(np.int32)
+    family_labels = (*names, "Unclustered") if unclustered.any() else names
+    labels = []
+    for family, name in enumerate(names):
+        rows = family_codes == family
+        if rows.any():
+            x, y = np.median(coords2[rows], axis=0)
+            labels.append((name, float(x), float(y)))
+    return {
+        "codes": (family_codes, family_labels),
+        "of_code": tuple(int(f) for f in of_code),
+        "names": names,
+        "labels": tuple(labels),
+    }
 
 
 def _float32_columns(tracks: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
@@ -358,7 +409,22 @@ def map_points(
         total=len(base),
         highlight=highlight,
         highlight_label=highlight_label,
+        code_groups=base.cluster_family if colour_by == "cluster" else (),
+        group_names=base.family_names if colour_by == "cluster" else (),
+        group_labels=base.family_labels if colour_by in ("cluster", "family") else (),
     )
+
+
+def cluster_card(loaded: LoadedModelLike, track_id: str) -> Any:
+    """The "what's in it" card (``ml.cluster_cards.ClusterCard``) of the track's cluster, as
+    training stored it; None for noise or bundles from before cards."""
+    base = map_base(loaded)
+    row = base.row_of.get(track_id)
+    if row is None:
+        raise ExploreError("That track is not in the current catalogue.")
+    if base.atlas is None:
+        return None
+    return base.atlas.card(int(base.tracks["cluster"].iat[row]))
 
 
 def rows_of_category(base: MapBase, colour_by: str, row: int) -> np.ndarray:

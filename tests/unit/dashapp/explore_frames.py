@@ -82,3 +82,21 @@ def loaded_model(n: int = 200, version: str = "v1", seed: int = 0) -> SimpleName
     names = [f"Cluster {i}" for i in range(int(tracks["cluster"].max()) + 1)]
     bundle = SimpleNamespace(tracks=tracks, cluster_names=names, version=version)
     return SimpleNamespace(version=version, bundle=bundle, recommender=FakeRecommender(tracks))
+
+
+def loaded_model_with_families(n: int = 200, version: str = "v1-families") -> SimpleNamespace:
+    """``loaded_model`` whose bundle carries an atlas: 4 clusters in 2 families, true names and
+    cards built by the training code (``ml.cluster_names``, ``ml.cluster_cards``)."""
+    from ml.cluster_cards import build_atlas
+    from ml.cluster_names import TermTable, name_groups
+
+    model = loaded_model(n, version)
+    tracks = model.bundle.tracks
+    labels = tracks["cluster"].to_numpy()
+    family_of = np.array([0, 0, 1, 1])
+    table = TermTable.build(tracks)
+    families = name_groups(tracks, family_of[labels], 2, table=table)
+    names = name_groups(tracks, labels, 4, table=table, parents=families, parent_of=family_of)
+    model.bundle.cluster_names = [named.name for named in names]
+    model.bundle.atlas = build_atlas(tracks, labels, family_of, names, families, table)
+    return model

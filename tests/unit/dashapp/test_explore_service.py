@@ -188,3 +188,20 @@ def test_select_cluster_and_nearest(base):
     assert nearest[0] == 4 and len(nearest) == 5
     distance = np.square(base.coords3 - base.coords3[4]).sum(axis=1)
     assert distance[nearest].max() <= np.sort(distance)[4]
+
+
+def test_cluster_card_is_the_one_training_stored():
+    from tests.unit.dashapp.explore_frames import loaded_model_with_families
+
+    model = loaded_model_with_families(200, version="card-test")
+    track_id = model.bundle.tracks["track_id"].iat[7]
+    cluster = int(model.bundle.tracks["cluster"].iat[7])
+    card = explore.cluster_card(model, track_id)
+    assert card is model.bundle.atlas.cards[cluster]
+    assert card.size == int((model.bundle.tracks["cluster"] == cluster).sum())
+    with pytest.raises(explore.ExploreError):
+        explore.cluster_card(model, "no-such-track")
+
+
+def test_cluster_card_is_none_for_models_without_cards(loaded):
+    assert explore.cluster_card(loaded, loaded.bundle.tracks["track_id"].iat[0]) is None

@@ -168,3 +168,33 @@ def test_payload_is_compact(base):
     per_point = payload / 300
     assert per_point < 50, per_point
     assert json.loads(pio.to_json(figure, validate=False))["layout"]["dragmode"] == "lasso"
+
+
+def test_cluster_legend_groups_clusters_under_their_families_and_labels_the_islands():
+    from tests.unit.dashapp.explore_frames import loaded_model_with_families
+
+    model = loaded_model_with_families(300, version="figure-families")
+    base = explore.map_base(model)
+    atlas = model.bundle.atlas
+    figure = build_map_figure(explore.map_points(base, colour_by="cluster"))
+    points = [t for t in figure["data"] if t["name"] != "Selected track"]
+    assert [t["name"] for t in points] == model.bundle.cluster_names
+    for cluster, trace in enumerate(points):
+        family = int(atlas.family_of[cluster])
+        assert trace["legendgroup"] == f"family-{family}"
+        assert trace["legendgrouptitle"]["text"] == atlas.families[family].name
+    # Families in order in the legend, and one label per family on the 2D map.
+    ranks = [t["legendrank"] for t in points]
+    assert ranks[0] < ranks[1] < ranks[2] < ranks[3]
+    labels = figure["layout"]["annotations"]
+    assert [a["text"] for a in labels] == [f"<b>{f.name}</b>" for f in atlas.families]
+    # Colouring by family: one trace per family, labels kept; 3D has no annotations.
+    by_family = build_map_figure(explore.map_points(base, colour_by="family"))
+    assert [t["name"] for t in by_family["data"][:-1]] == [f.name for f in atlas.families]
+    assert "annotations" not in build_map_figure(explore.map_points(base, dims=3))["layout"]
+
+
+def test_models_without_families_keep_a_flat_legend(base):
+    figure = build_map_figure(explore.map_points(base, colour_by="cluster"))
+    assert all("legendgroup" not in t for t in figure["data"])
+    assert "annotations" not in figure["layout"]

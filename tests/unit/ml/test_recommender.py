@@ -415,3 +415,22 @@ def test_bans_filter_what_co_listening_pulls(world):
         recommender.continue_playlist([rock], k=N_TRACKS, exclusions=artist),
     ):
         assert ambient not in {r.track_id for r in recs}
+
+
+def test_cluster_reasons_quote_the_cluster_card(world):
+    from ml.cluster_cards import build_atlas
+    from ml.cluster_names import name_groups
+
+    tracks = world.tracks
+    labels = tracks["cluster"].to_numpy()
+    named = name_groups(tracks, labels, 4)
+    atlas = build_atlas(tracks, labels, np.zeros(4, dtype=int), named, named[:1])
+    bundle = replace(world.bundle, cluster_names=[n.name for n in named], atlas=atlas)
+    recommender = Recommender.from_bundle(bundle)
+    recs = recommender.recommend(likes(world, "ambient"), k=5, now=NOW)
+    cluster = recs[0].cluster
+    card = atlas.card(cluster)
+    expected = f"{card.name}: {card.genre_summary()}"
+    assert card.genre_summary().startswith("100 % Ambient")
+    reasons = [r for rec in recs for r in rec.reasons]
+    assert any(r.endswith(expected) and r.startswith(("Same cluster", "From")) for r in reasons)

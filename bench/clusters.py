@@ -1,0 +1,205 @@
+"""Clusters and map on the real catalogues: granularity, stability, true names, atlas quality.
+
+For each catalogue under ``--data`` (the Kaggle 114k file and TidyTuesday), trains the full model
+(``ml.training.train_model``: features, clusters, UMAP 2-D and 3-D, listeners) and reports:
+
+- k per level (scenes, families) and training time (wall and CPU seconds, with the load average:
+  the machine is shared);
+- stability: the clustering stage run again with another random state, ARI between the two;
+- NMI between scenes and the catalogue's genre label (all tracks), and the held-out NMI of the
+  chosen k (tracks left out of the fit, assigned with their genre columns hidden);
+- name coverage: per cluster, the share of members the name is true of (median and minimum);
+  a name's genre words are the catalogue labels whose display form it contains;
+- map: share of each track's 10 nearest 2-D map neighbours with its genre (4,000 tracks), and
+  trustworthiness@10 of the 2-D map against the feature space (scikit-learn, 4,000 tracks).
+
+``--code DIR`` runs the same measurements against another checkout's code (e.g. an export of
+main, for the "before" figures). Ends with one ``name=value`` line per catalogue.
+
+    .venv/bin/python bench/clusters.py --data ../shared/data [--only kaggle|tidytuesday]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import inspect
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+CATALOGUES = {
+    "kaggle": "kaggle-spotify-tracks/dataset.csv.gz",
+    "tidytuesday": "tidytuesday/spotify_songs.csv",
+}
+MAP_SAMPLE = 4_000
+NEIGHBOURS = 10
+
+
+def load(path: Path):  # -> (catalogue frame, events, playlists)
+    from db.importers.catalogue import parse_catalogue
+    from db.importers.frames import catalogue_frame
+
+    with tempfile.TemporaryDirectory() as scratch:
+        if path.suffix == ".gz":  # older importers read plain CSV only: decompress to scratch
+            plain = Path(scratch) / path.stem
+            with gzip.open(path, "rb") as source, plain.open("wb") as target:
+                shutil.copyfileobj(source, target)
+            path = plain
+        frames = parse_catalogue(path).frames
+    tracks = catalogue_frame(frames)
+    items = frames.playlist_items
+    playlists = pd.DataFrame(
+        {
+            "playlist_id": items["playlist_external_id"].astype(str).to_numpy(),
+            "track_id": items["track_id"].astype(str).to_numpy(),
+        }
+    )
+    events = pd.DataFrame(
+        {
+            "listener": "playlist:" + playlists["playlist_id"],
+            "track_id": playlists["track_id"],
+            "kind": "like",
+            "at": pd.Timestamp(datetime(2026, 1, 1, tzinfo=UTC)),
+        }
+    )
+    return tracks, events, (playlists if len(playlists) else None)
+
+
+def genre_terms(tracks: pd.DataFrame) -> tuple[list[str], list[set[str]]]:
+    labels = sorted({str(g) for combo in tracks["genres"] for g in combo})
+    labels += sorted({str(g) for combo in tracks["subgenres"] for g in combo})
+    carried = [
+        {str(g) for g in a} | {str(s) for s in b}
+        for a, b in zip(tracks["genres"], tracks["subgenres"], strict=True)
+    ]
+    return labels, carried
+
+
+def name_coverage(bundle, tracks: pd.DataFrame) -> list[float]:
+    """Per cluster: the card's coverage when the code has cards, else the share of members
+    carrying a catalogue label whose display form the name contains (0 when it names none)."""
+    atlas = getattr(bundle, "atlas", None)
+    if atlas is not None:
+        return [card.coverage for card in atlas.cards]
+    try:
+        from ml.cluster_names import display_genre
+    except ImportError:
+        from ml.clustering import display_genre
+    labels, carried = genre_terms(tracks)
+    clusters = bundle.tracks["cluster"].to_numpy()
+    out = []
+    for cluster, name in enumerate(bundle.cluster_names):
+        named = {label for label in labels if display_genre(label) in name}
+        members = np.flatnonzero(clusters == cluster)
+        hit = [bool(carried[i] & named) for i in members]
+        out.append(float(np.mean(hit)) if hit else 0.0)
+    return out
+
+
+def map_scores(bundle, rng: np.random.Generator) -> tuple[float, float]:
+    from sklearn.manifold import trustworthiness
+
+    coords = bundle.tracks[["x2", "y2"]].to_numpy(dtype=np.float32)
+    genre = pd.factorize(bundle.tracks["genre"])[0]
+    rows = np.sort(rng.choice(len(coords), min(MAP_SAMPLE, len(coords)), replace=False))
+    agree = []
+    norms = (coords**2).sum(axis=1)
+    for start in range(0, len(rows), 512):
+        chunk = rows[start : start + 512]
+        distance = norms[None, :] - 2.0 * coords[chunk] @ coords.T
+        distance[np.arange(len(chunk)), chunk] = np.inf
+        nearest = np.argpartition(distance, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
+        agree.append((genre[nearest] == genre[chunk][:, None]).mean(axis=1))
+    trust = trustworthiness(bundle.features[rows], coords[rows], n_neighbors=NEIGHBOURS)
+    return float(np.concatenate(agree).mean()), float(trust)
+
+
+def restudy(bundle, tracks: pd.DataFrame, random_state: int) -> np.ndarray:
+    """The clustering stage again with another random state (for the stability ARI)."""
+    from ml.clustering import cluster_tracks
+
+    options = {"random_state": random_state}
+    if "genre_columns" in inspect.signature(cluster_tracks).parameters:
+        featurizer = bundle.featurizer
+        options["genre_columns"] = (
+            featurizer.block_columns("genre"),
+            featurizer.block_columns("subgenre"),
+        )
+    frame = bundle.tracks[tracks.columns.intersection(bundle.tracks.columns)]
+    return cluster_tracks(bundle.features, frame, **options).labels
+
+
+def run(name: str, path: Path) -> dict[str, float]:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from ml.training import TrainParams, train_model
+
+    tracks, events, playlists = load(path)
+    print(f"{name}: {len(tracks):,} tracks, load average {os.getloadavg()}", flush=True)
+    wall, cpu = time.perf_counter(), time.process_time()
+    bundle = train_model(tracks, events, TrainParams(), playlists=playlists)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    labels = bundle.tracks["cluster"].to_numpy()
+    metrics = bundle.metrics.get("clusters", {})
+    other = restudy(bundle, tracks, random_state=1)
+    coverage = name_coverage(bundle, tracks)
+    agreement, trust = map_scores(bundle, np.random.default_rng(0))
+    k_selection = metrics.get("k_selection", {})
+    chosen = k_selection.get(str(len(bundle.cluster_names)), {})
+    atlas = getattr(bundle, "atlas", None)
+    result = {
+        "tracks": len(tracks),
+        "k_scenes": len(bundle.cluster_names),
+        "k_families": len(atlas.families) if atlas is not None else 0,
+        "stability_ari": adjusted_rand_score(labels, other),
+        "nmi_genre": normalized_mutual_info_score(bundle.tracks["genre"], labels),
+        "held_out_nmi": chosen.get("held_out_nmi", float("nan")),
+        "name_coverage_median": float(np.median(coverage)),
+        "name_coverage_min": float(np.min(coverage)),
+        "map_genre_agreement": agreement,
+        "trustworthiness": trust,
+        "train_s": wall,
+        "train_cpu_s": cpu,
+        "clusters_s": bundle.metrics["seconds"].get("clusters", float("nan")),
+        "clusters_cpu_s": bundle.metrics.get("cpu_seconds", {}).get("clusters", float("nan")),
+        "load_1min": os.getloadavg()[0],
+    }
+    if name == "tidytuesday":
+        sub = bundle.tracks["subgenres"].map(lambda s: s[0] if len(s) else "")
+        result["nmi_subgenre"] = normalized_mutual_info_score(sub, labels)
+    for k, scores in k_selection.items():
+        print(f"  k={k}: {scores}")
+    for family in getattr(atlas, "families", ()):
+        print(f"  family {family.name!r}: {family.size:,} tracks, {len(family.clusters)} clusters")
+    for cluster, cluster_name in enumerate(bundle.cluster_names):
+        members = int((labels == cluster).sum())
+        print(f"  {cluster_name!r}: {members:,} tracks, name covers {coverage[cluster]:.0%}")
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--only", choices=sorted(CATALOGUES), action="append")
+    parser.add_argument("--code", type=Path, default=Path(__file__).resolve().parents[1])
+    args = parser.parse_args()
+    sys.path.insert(0, str(args.code.resolve()))
+    for name in args.only or list(CATALOGUES):
+        result = run(name, args.data / CATALOGUES[name])
+        line = " ".join(
+            f"{key}={value:.3f}" if isinstance(value, float) else f"{key}={value}"
+            for key, value in result.items()
+        )
+        print(f"{name} {line}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
