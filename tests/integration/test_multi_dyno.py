@@ -44,7 +44,7 @@ def _procfile(folder: Path, ports: tuple[int, int]) -> Path:
     lines = [
         f"web1: env MIXMAP_MODEL_DIR={folder}/web1 {gunicorn} --bind 127.0.0.1:{ports[0]}",
         f"web2: env MIXMAP_MODEL_DIR={folder}/web2 {gunicorn} --bind 127.0.0.1:{ports[1]}",
-        f"worker: env MIXMAP_MODEL_DIR={folder}/worker {flask} ml watch --interval 0.5 "
+        f"worker: env MIXMAP_MODEL_DIR={folder}/worker {flask} ml watch --interval 1 "
         f"--threshold {RETRAIN_AFTER} --embedding pca --clusters 4",
     ]
     path = folder / "Procfile"
