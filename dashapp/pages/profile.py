@@ -264,10 +264,10 @@ def poll_history_import(_ticks: int) -> tuple[Any, bool]:
 )
 def import_spotify(_clicks: int) -> Any:
     try:
-        reports = spotify_account.import_library(_user_id())
+        report = spotify_account.import_library(_user_id())
     except IntegrationError as error:
         return connections_card.outcome_alert(str(error), ok=False)
-    return connections_card.outcome_alert(". ".join(r.summary() for r in reports) + ".", ok=True)
+    return connections_card.outcome_alert(report.summary() + ".", ok=True)
 
 
 @callback(

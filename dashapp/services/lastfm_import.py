@@ -1,23 +1,25 @@
 """Import a Last.fm user's scrobbles (``user.getRecentTracks``, paged) as plays.
 
-Each page is matched and stored in its own short transaction, so an outage after page 40 keeps
-pages 1-39; scrobbles are keyed by their time and normalised artist + title, so running the import
-again continues without storing anything twice. The Profile page imports a bounded number of
-pages on its request; the CLI can import a whole history.
+The pages are fetched first, then handed to ``history_import.ingest_listens`` (source
+``lastfm_api``) like any history file: matched (normalised artist + title, then fuzzy within the
+artist) and stored once each, so running the import again stores nothing twice. If Last.fm fails
+after page 40, pages 1-39 are still ingested and the error says so. The Profile page queues a
+``lastfm_import`` job for the worker (a bounded number of pages); the CLI can import a whole
+history.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
+from dashapp.services.history_import import ImportReport, ProgressFn, ingest_listens
 from dashapp.services.integration_settings import current_settings
-from dashapp.services.listen_import import ImportReport, merge, store_scrobbles
+from db.importers.history.listen import LASTFM_API, Listen
 from db.queries import integrations as queries
 from db.session import session_scope
 from integrations.errors import IntegrationError, NotFound
-from integrations.lastfm import LastfmClient
+from integrations.lastfm import LastfmClient, Scrobble
 
 PROVIDER = "lastfm"
 PROFILE_MAX_PAGES = 5  # 1,000 scrobbles per click on the Profile page
@@ -59,30 +61,43 @@ def import_scrobbles(
     user_id: int,
     username: str | None,
     max_pages: int | None = PROFILE_MAX_PAGES,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressFn | None = None,
 ) -> ImportReport:
     """Import up to ``max_pages`` pages (200 scrobbles each; None: all), newest first.
-    ``progress(page, total_pages)`` is called after each stored page."""
+    ``progress(fraction, message)`` is called after each page and while ingesting."""
     name = check_username(username)
     client = LastfmClient(current_settings())
-    reports: list[ImportReport] = []
+    listens: list[Listen] = []
     try:
         for page in client.recent_tracks(name, max_pages=max_pages):
-            reports.append(store_scrobbles(user_id, page.scrobbles))
+            listens.extend(_listen(scrobble) for scrobble in page.scrobbles)
             if progress is not None:
-                progress(page.page, page.total_pages)
+                pages = page.total_pages if max_pages is None else min(page.total_pages, max_pages)
+                fraction = 0.2 * page.page / max(pages, 1)
+                progress(fraction, f"Read page {page.page:,} of {max(pages, 1):,} from Last.fm")
     except NotFound:
         raise LastfmImportError(f"Last.fm has no user called {name!r}.") from None
     except IntegrationError as error:
-        partial = merge(reports, PROVIDER)
+        partial = ingest_listens(user_id, listens, files=[f"Last.fm: {name}"])
         raise LastfmImportError(
-            f"{error} {partial.new} new plays were stored before it stopped; "
+            f"{error} {partial.stored} new plays were stored before it stopped; "
             "import again to continue.",
             partial,
         ) from error
+    report = ingest_listens(user_id, listens, progress=progress, files=[f"Last.fm: {name}"])
     with session_scope() as session:
         queries.save_account(session, user_id, PROVIDER, external_user_id=name, display_name=name)
-    return merge(reports, PROVIDER)
+    return report
+
+
+def _listen(scrobble: Scrobble) -> Listen:
+    return Listen(
+        played_at=scrobble.played_at,
+        artist=scrobble.artist,
+        track=scrobble.track,
+        source=LASTFM_API,
+        album=scrobble.album or None,
+    )
 
 
 def user_id_for_email(email: str) -> int:

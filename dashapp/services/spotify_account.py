@@ -5,8 +5,10 @@ Tokens are stored Fernet-encrypted (``integrations.token_vault``) in ``external_
 refreshed on expiry or on a 401; disconnecting deletes them. HTTP calls run outside any database
 transaction, so a slow Spotify never holds a write lock.
 
-These calls run on the request that asks for them, so each is bounded: at most
-``MAX_SAVED_TRACKS`` saved tracks, 50 top tracks and the 50 recent plays Spotify keeps.
+The library import runs in the worker (a ``spotify_import`` job, see ``spotify_import_job``),
+reading the encrypted token from the database; it is bounded all the same: at most
+``MAX_SAVED_TRACKS`` saved tracks, 50 top tracks and the 50 recent plays Spotify keeps. Its
+tracks go through ``history_import.ingest_listens`` like any listening history.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
+from dashapp.services.history_import import ImportReport, ProgressFn, ingest_listens
 from dashapp.services.integration_settings import current_settings, token_vault
-from dashapp.services.listen_import import ImportReport, store_spotify_tracks
+from db.importers.history.listen import SPOTIFY_RECENT, SPOTIFY_SAVED, SPOTIFY_TOP, Listen
+from db.models import utcnow
 from db.queries import integrations as queries
 from db.session import session_scope
 from integrations.errors import (
@@ -29,7 +33,7 @@ from integrations.errors import (
     UpstreamError,
 )
 from integrations.settings import IntegrationSettings
-from integrations.spotify import SpotifyAuth, SpotifyToken, SpotifyUserClient
+from integrations.spotify import SavedTrack, SpotifyAuth, SpotifyToken, SpotifyUserClient
 from integrations.token_vault import UnreadableToken
 from ml.schema import InteractionKind
 
@@ -187,20 +191,37 @@ def _on_refusal(user_id: int, spotify: _Session, error: AuthorizationError) -> N
 # ---------------------------------------------------------------- import and send
 
 
-def import_library(user_id: int) -> list[ImportReport]:
-    """Saved tracks (likes), top tracks (favourites) and recent plays (plays), matched by id."""
+def import_library(user_id: int, progress: ProgressFn | None = None) -> ImportReport:
+    """Saved tracks (likes), top tracks (favourites) and recent plays (plays), ingested like any
+    history: matched by Spotify id first, stored once each (a re-import stores nothing)."""
     spotify = _client(user_id, current_settings())
+    if progress is not None:
+        progress(0.05, "Reading your Spotify library")
     try:
         saved = spotify.client.saved_tracks(limit=MAX_SAVED_TRACKS)
         top = spotify.client.top_tracks(limit=50)
         recent = spotify.client.recently_played()
     except AuthorizationError as error:
         _on_refusal(user_id, spotify, error)
-    return [
-        store_spotify_tracks(user_id, "spotify:saved", InteractionKind.LIKE, saved),
-        store_spotify_tracks(user_id, "spotify:top", InteractionKind.FAVOURITE, top),
-        store_spotify_tracks(user_id, "spotify:recent", InteractionKind.PLAY, recent),
+    now = utcnow()
+    listens = [
+        *(_listen(item, SPOTIFY_SAVED, InteractionKind.LIKE, now) for item in saved),
+        *(_listen(item, SPOTIFY_TOP, InteractionKind.FAVOURITE, now) for item in top),
+        *(_listen(item, SPOTIFY_RECENT, None, now) for item in recent),
     ]
+    return ingest_listens(user_id, listens, progress=progress, files=["Spotify library"])
+
+
+def _listen(item: SavedTrack, source: str, kind: InteractionKind | None, now: datetime) -> Listen:
+    # A top track has no time of its own: it is stored at the import's time, once per track.
+    return Listen(
+        played_at=item.at or now,
+        artist=item.artist,
+        track=item.title,
+        source=source,
+        spotify_track_id=item.track_id,
+        kind=kind,
+    )
 
 
 def send_playlist(user_id: int, playlist_id: int) -> SentPlaylist:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from dashapp.auth import SessionUser
 from dashapp.services import accounts, spotify_account
-from db.models import ExternalAccount, ImportedListen, User
+from db.models import ExternalAccount, Interaction, User
 from db.session import database, session_scope
 from tests.fakes.music_services import FakeMusicServices
 from tests.integration.integrations.builders import (
@@ -185,7 +185,7 @@ def test_profile_callbacks_import_and_disconnect_through_dash(configured_app, fa
         },
     )
     assert response.status_code == 200
-    assert "spotify:saved: 1 received, 1 in the catalogue, 1 new" in response.get_data(as_text=True)
+    assert "1 listens: 1 matched" in response.get_data(as_text=True)
     response = client.post(
         "/_dash-update-component",
         json={
@@ -215,4 +215,8 @@ def test_deleting_the_account_removes_tokens_and_imported_listens(configured_app
 
 def imported_listens() -> int:
     with session_scope() as session:
-        return session.scalar(select(func.count()).select_from(ImportedListen))
+        return session.scalar(
+            select(func.count())
+            .select_from(Interaction)
+            .where(Interaction.context.like("import:spotify_%"))
+        )
