@@ -230,15 +230,24 @@ def submit_upload(user_id: int, filename: str, data: bytes) -> JobView:
         raise HistoryImportError(f"{name} is empty.")
     if len(data) > upload_limit():
         raise HistoryImportError(f"{name} is larger than {upload_limit() // (1024 * 1024)} MB.")
+    return queue_import(user_id, JOB_KIND, {"filename": name}, upload=data)
+
+
+def queue_import(
+    user_id: int, kind: str, payload: dict[str, Any], upload: bytes | None = None
+) -> JobView:
+    """Queue an import job of ``kind`` for the worker (history uploads, the Spotify library,
+    Last.fm scrobbles); ``payload["filename"]`` names it on the page. Refused past
+    ``MAX_ACTIVE_IMPORTS`` waiting jobs of that kind."""
     with session_scope() as session:
         if session.get(User, user_id) is None:
             raise HistoryImportError("This account no longer exists.")
-        if job_queries.active_count(session, user_id, JOB_KIND) >= MAX_ACTIVE_IMPORTS:
+        if job_queries.active_count(session, user_id, kind) >= MAX_ACTIVE_IMPORTS:
             raise HistoryImportError(
                 f"You already have {MAX_ACTIVE_IMPORTS} imports waiting; let them finish first."
             )
         job_id = job_queries.enqueue(
-            session, kind=JOB_KIND, user_id=user_id, payload={"filename": name}, upload=data
+            session, kind=kind, user_id=user_id, payload=payload, upload=upload
         )
         view = job_queries.view(session, job_id, user_id)
     assert view is not None
@@ -251,10 +260,10 @@ def user_id_for_email(email: str) -> int | None:
         return session.scalar(select(User.id).where(User.email == email.strip().lower()))
 
 
-def latest_import(user_id: int) -> JobView | None:
-    """The user's most recent import job (their own only), for the Profile page."""
+def latest_import(user_id: int, kind: str = JOB_KIND) -> JobView | None:
+    """The user's most recent import job of ``kind`` (their own only), for the Profile page."""
     with session_scope() as session:
-        return job_queries.latest_for_user(session, user_id, JOB_KIND)
+        return job_queries.latest_for_user(session, user_id, kind)
 
 
 @dataclass(frozen=True)
@@ -272,8 +281,8 @@ class ImportStatus:
         return self.status in job_queries.ACTIVE
 
 
-def import_status(user_id: int) -> ImportStatus | None:
-    job = latest_import(user_id)
+def import_status(user_id: int, kind: str = JOB_KIND) -> ImportStatus | None:
+    job = latest_import(user_id, kind)
     if job is None:
         return None
     report = ImportReport.from_dict(job.result) if job.result else None

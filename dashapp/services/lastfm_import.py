@@ -12,17 +12,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from dashapp.services.history_import import ImportReport, ProgressFn, ingest_listens
+from dashapp.services.history_import import (
+    HistoryImportError,
+    ImportReport,
+    ImportStatus,
+    ProgressFn,
+    import_status,
+    ingest_listens,
+    queue_import,
+)
 from dashapp.services.integration_settings import current_settings
 from db.importers.history.listen import LASTFM_API, Listen
 from db.queries import integrations as queries
+from db.queries.jobs import ClaimedJob
 from db.session import session_scope
-from integrations.errors import IntegrationError, NotFound
+from integrations.errors import IntegrationError, NotConfigured, NotFound
 from integrations.lastfm import LastfmClient, Scrobble
 
 PROVIDER = "lastfm"
-PROFILE_MAX_PAGES = 5  # 1,000 scrobbles per click on the Profile page
+JOB_KIND = "lastfm_import"
+# Pages of 200 scrobbles one Profile import asks for (10,000 scrobbles, about 50 calls at
+# Last.fm's 5 per second): it runs in the worker; the CLI can import a whole history.
+PROFILE_MAX_PAGES = 50
 # Last.fm user names: 2-15 characters, a letter first, then letters, digits, "_" or "-".
 USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{1,14}$")
 
@@ -98,6 +111,36 @@ def _listen(scrobble: Scrobble) -> Listen:
         source=LASTFM_API,
         album=scrobble.album or None,
     )
+
+
+def submit_import(user_id: int, username: str | None) -> ImportStatus:
+    """Queue a scrobble import for the worker (the request only enqueues); the status to show."""
+    name = check_username(username)
+    if not current_settings().lastfm_enabled:
+        raise NotConfigured("Last.fm is not configured on this server.")
+    payload = {"filename": f"Last.fm scrobbles of {name}", "username": name}
+    queue_import(user_id, JOB_KIND, payload)
+    queued = import_status(user_id, JOB_KIND)
+    assert queued is not None
+    return queued
+
+
+def import_job_status(user_id: int) -> ImportStatus | None:
+    return import_status(user_id, JOB_KIND)
+
+
+def run_import_job(job: ClaimedJob, progress: ProgressFn) -> tuple[str, dict[str, Any]]:
+    """The worker's handler for ``lastfm_import`` jobs: (message, result) or an error."""
+    if job.user_id is None:
+        raise HistoryImportError("This import has no owner.")
+    try:
+        report = import_scrobbles(
+            job.user_id, str(job.payload.get("username") or ""), progress=progress
+        )
+    except IntegrationError as error:
+        # The jobs runner shows ValueError messages to the user; ours are written for them.
+        raise HistoryImportError(str(error)) from error
+    return report.summary(), report.to_dict()
 
 
 def user_id_for_email(email: str) -> int:

@@ -20,11 +20,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-from dashapp.services.history_import import ImportReport, ProgressFn, ingest_listens
+from dashapp.services.history_import import (
+    HistoryImportError,
+    ImportReport,
+    ImportStatus,
+    ProgressFn,
+    import_status,
+    ingest_listens,
+    queue_import,
+)
 from dashapp.services.integration_settings import current_settings, token_vault
 from db.importers.history.listen import SPOTIFY_RECENT, SPOTIFY_SAVED, SPOTIFY_TOP, Listen
 from db.models import utcnow
 from db.queries import integrations as queries
+from db.queries.jobs import ClaimedJob
 from db.session import session_scope
 from integrations.errors import (
     AuthorizationError,
@@ -38,6 +47,8 @@ from integrations.token_vault import UnreadableToken
 from ml.schema import InteractionKind
 
 PROVIDER = "spotify"
+JOB_KIND = "spotify_import"
+JOB_LABEL = "Spotify library"
 MAX_SAVED_TRACKS = 1000
 MAX_PLAYLIST_TRACKS = 10_000  # Spotify's own limit for one playlist
 PENDING_MAX_AGE_SECONDS = 600  # a connect attempt must come back within ten minutes
@@ -222,6 +233,35 @@ def _listen(item: SavedTrack, source: str, kind: InteractionKind | None, now: da
         spotify_track_id=item.track_id,
         kind=kind,
     )
+
+
+def submit_import(user_id: int) -> ImportStatus:
+    """Queue the library import for the worker (the request only enqueues); the status to show.
+    The worker reads the encrypted token from the database, as any process would."""
+    if not current_settings().spotify_enabled:
+        raise NotConfigured("Spotify is not configured on this server.")
+    if not status(user_id).connected:
+        raise AuthorizationError("Connect your Spotify account first.")
+    queue_import(user_id, JOB_KIND, {"filename": JOB_LABEL})
+    queued = import_status(user_id, JOB_KIND)
+    assert queued is not None
+    return queued
+
+
+def import_job_status(user_id: int) -> ImportStatus | None:
+    return import_status(user_id, JOB_KIND)
+
+
+def run_import_job(job: ClaimedJob, progress: ProgressFn) -> tuple[str, dict[str, Any]]:
+    """The worker's handler for ``spotify_import`` jobs: (message, result) or an error."""
+    if job.user_id is None:
+        raise HistoryImportError("This import has no owner.")
+    try:
+        report = import_library(job.user_id, progress)
+    except IntegrationError as error:
+        # The jobs runner shows ValueError messages to the user; ours are written for them.
+        raise HistoryImportError(str(error)) from error
+    return report.summary(), report.to_dict()
 
 
 def send_playlist(user_id: int, playlist_id: int) -> SentPlaylist:

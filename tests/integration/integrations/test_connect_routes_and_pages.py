@@ -12,7 +12,7 @@ from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import func, select
 
 from dashapp.auth import SessionUser
-from dashapp.services import accounts, spotify_account
+from dashapp.services import accounts, jobs, spotify_account
 from db.models import ExternalAccount, Interaction, User
 from db.session import database, session_scope
 from tests.fakes.music_services import FakeMusicServices
@@ -178,14 +178,32 @@ def test_profile_callbacks_import_and_disconnect_through_dash(configured_app, fa
     response = client.post(
         "/_dash-update-component",
         json={
-            "output": "spotify-import-status.children",
-            "outputs": {"id": "spotify-import-status", "property": "children"},
+            "output": "..spotify-import-status.children...spotify-import-poll.disabled..",
+            "outputs": [
+                {"id": "spotify-import-status", "property": "children"},
+                {"id": "spotify-import-poll", "property": "disabled"},
+            ],
             "inputs": [{"id": "spotify-import", "property": "n_clicks", "value": 1}],
             "changedPropIds": ["spotify-import.n_clicks"],
         },
     )
     assert response.status_code == 200
-    assert "1 listens: 1 matched" in response.get_data(as_text=True)
+    assert "Waiting for the worker" in response.get_data(as_text=True)  # queued, not run
+    with configured_app.app_context():
+        assert jobs.run_pending_jobs() == 1
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": "..spotify-import-status.children...spotify-import-poll.disabled..",
+            "outputs": [
+                {"id": "spotify-import-status", "property": "children"},
+                {"id": "spotify-import-poll", "property": "disabled"},
+            ],
+            "inputs": [{"id": "spotify-import-poll", "property": "n_intervals", "value": 1}],
+            "changedPropIds": ["spotify-import-poll.n_intervals"],
+        },
+    )
+    assert "Imported Spotify library" in response.get_data(as_text=True)
     response = client.post(
         "/_dash-update-component",
         json={
