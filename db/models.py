@@ -457,20 +457,3 @@ class ArtistEnrichment(Base):
     # When each source was last asked (None: never), so `catalog enrich` resumes where it stopped.
     spotify_enriched_at: Mapped[datetime | None]
     lastfm_enriched_at: Mapped[datetime | None]
-
-
-class ImportedListen(Base):
-    """Which outside event (a Spotify save or play, a Last.fm scrobble) became which interaction:
-    its unique key is what makes importing the same history twice store it once."""
-
-    __tablename__ = "imported_listens"
-    __table_args__ = (UniqueConstraint("user_id", "source", "external_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    source: Mapped[str] = mapped_column(String(32))  # spotify:saved, spotify:top, lastfm, ...
-    external_key: Mapped[str] = mapped_column(String(200))
-    interaction_id: Mapped[int] = mapped_column(
-        ForeignKey("interactions.id", ondelete="CASCADE"), index=True
-    )
-    imported_at: Mapped[datetime] = mapped_column(default=utcnow)

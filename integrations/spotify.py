@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -99,6 +99,25 @@ class SpotifyUser:
 class SavedTrack:
     track_id: str
     at: datetime | None  # when it was saved or played; None for top tracks
+    artist: str = ""  # the first credited artist, for matching when the id is not catalogued
+    title: str = ""
+
+    @classmethod
+    def of(cls, track: Any, at: datetime | None) -> SavedTrack | None:
+        """A Spotify track object as a SavedTrack; None for local files and unavailable tracks."""
+        track_id = item_id(track)
+        if not track_id:
+            return None
+        artists = track.get("artists")
+        first = artists[0] if isinstance(artists, list) and artists else {}
+        artist = first.get("name") if isinstance(first, dict) else None
+        title = track.get("name")
+        return cls(
+            track_id,
+            at,
+            artist if isinstance(artist, str) else "",
+            title if isinstance(title, str) else "",
+        )
 
 
 @dataclass(frozen=True)
@@ -225,9 +244,9 @@ class SpotifyUserClient:
 
         out = []
         for item in self._pages(fetch, limit):
-            track_id = item_id(as_dict(item, "saved track").get("track"))
-            if track_id:
-                out.append(SavedTrack(track_id, parse_time(item.get("added_at"))))
+            saved = SavedTrack.of(as_dict(item, "saved track").get("track"), None)
+            if saved is not None:
+                out.append(replace(saved, at=parse_time(item.get("added_at"))))
         return out[:limit]
 
     def top_tracks(self, limit: int = 50, time_range: str = "medium_term") -> list[SavedTrack]:
@@ -236,8 +255,8 @@ class SpotifyUserClient:
                 limit=PAGE_SIZE, offset=offset, time_range=time_range
             )
 
-        ids = [item_id(item) for item in self._pages(fetch, limit)]
-        return [SavedTrack(track_id, None) for track_id in ids if track_id][:limit]
+        tracks = [SavedTrack.of(item, None) for item in self._pages(fetch, limit)]
+        return [track for track in tracks if track is not None][:limit]
 
     def recently_played(self) -> list[SavedTrack]:
         """The last 50 plays: Spotify keeps no further history behind this endpoint."""
@@ -245,9 +264,10 @@ class SpotifyUserClient:
         out = []
         for item in as_list(page.get("items"), "page"):
             item = as_dict(item, "play")
-            track_id, at = item_id(item.get("track")), parse_time(item.get("played_at"))
-            if track_id and at is not None:
-                out.append(SavedTrack(track_id, at))
+            at = parse_time(item.get("played_at"))
+            played = SavedTrack.of(item.get("track"), at)
+            if played is not None and at is not None:
+                out.append(played)
         return out
 
     def create_playlist(

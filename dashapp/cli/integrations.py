@@ -63,11 +63,10 @@ def lastfm_import_command(email: str, username: str, pages: int | None) -> None:
     title against the catalogue; importing again stores nothing twice)."""
     try:
         user_id = lastfm_import.user_id_for_email(email)
-        bar = click.progressbar(length=1, label="Importing", file=sys.stderr)
+        bar = click.progressbar(length=100, label="Importing", file=sys.stderr)
 
-        def progress(page: int, total: int) -> None:
-            bar.length = max(total if pages is None else min(total, pages), 1)
-            bar.update(page - bar.pos)
+        def progress(fraction: float, _message: str) -> None:
+            bar.update(max(round(fraction * 100) - bar.pos, 0))
 
         with bar:
             report = lastfm_import.import_scrobbles(user_id, username, pages, progress=progress)

@@ -1,5 +1,6 @@
 """The Profile page's "Connections" card: Spotify (connect, import, send a playlist, disconnect)
-and Last.fm (import scrobbles by user name). Renders a ``ConnectionsView``; no user, no ids."""
+and Last.fm (import scrobbles by user name). Renders a ``ConnectionsView``; no user, no ids.
+Both imports run in the worker; their progress is shown like a history upload's."""
 
 from __future__ import annotations
 
@@ -8,9 +9,15 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashapp.components.import_status import POLL_MILLISECONDS, import_status_view
 from dashapp.services.connections import ConnectionsView
+from dashapp.services.history_import import ImportStatus
 
 CARD_ID = "profile-connections"
+SPOTIFY_STATUS_ID = "spotify-import-status"
+SPOTIFY_POLL_ID = "spotify-import-poll"
+LASTFM_STATUS_ID = "lastfm-import-status"
+LASTFM_POLL_ID = "lastfm-import-poll"
 NOT_CONFIGURED_HELP = "docs/INTEGRATIONS.md"
 
 
@@ -61,7 +68,7 @@ def _spotify(view: ConnectionsView) -> list[Any]:
             ],
             className="d-flex gap-2 mb-2",
         ),
-        dcc.Loading(html.Div(id="spotify-import-status")),
+        *_job_status(view.spotify_import, SPOTIFY_STATUS_ID, SPOTIFY_POLL_ID),
         dbc.Label(
             "Send a playlist to Spotify", html_for="spotify-playlist", className="small mt-2"
         ),
@@ -86,7 +93,7 @@ def _lastfm(view: ConnectionsView) -> list[Any]:
             )
         ]
     return [
-        _muted("Import your most recent scrobbles (up to 1,000 per click) as plays."),
+        _muted("Import your most recent scrobbles (up to 10,000 per import) as plays."),
         dbc.InputGroup(
             [
                 dbc.Input(
@@ -99,7 +106,21 @@ def _lastfm(view: ConnectionsView) -> list[Any]:
             ],
             size="sm",
         ),
-        dcc.Loading(html.Div(id="lastfm-import-status", className="mt-2")),
+        *_job_status(view.lastfm_import, LASTFM_STATUS_ID, LASTFM_POLL_ID, "mt-2"),
+    ]
+
+
+def _job_status(
+    status: ImportStatus | None, status_id: str, poll_id: str, class_name: str = "mb-2"
+) -> list[Any]:
+    """The latest import's progress or report, polled while the worker runs it."""
+    return [
+        html.Div(import_status_view(status), id=status_id, className=class_name),
+        dcc.Interval(
+            id=poll_id,
+            interval=POLL_MILLISECONDS,
+            disabled=not (status and status.active),
+        ),
     ]
 
 

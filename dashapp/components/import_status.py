@@ -1,4 +1,5 @@
-"""The Profile page's history-import block: the upload box and the latest import's progress."""
+"""The Profile page's history-import block: the upload box and the latest import's progress
+(also used for the Spotify library and Last.fm scrobble imports, which are the same jobs)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,8 @@ def _report_view(report: ImportReport) -> Component:
         ("Matched to the catalogue", f"{report.matched:,} ({report.match_rate:.0%})"),
         ("Not in the catalogue", f"{report.unmatched:,}"),
         ("New plays / skips", f"{report.plays:,} / {report.skips:,}"),
+        *([("Likes (saved tracks)", f"{report.likes:,}")] if report.likes else []),
+        *([("Favourites (top tracks)", f"{report.favourites:,}")] if report.favourites else []),
         ("Already imported", f"{report.already_stored:,}"),
     ]
     if report.ignored:

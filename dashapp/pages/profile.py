@@ -258,16 +258,30 @@ def poll_history_import(_ticks: int) -> tuple[Any, bool]:
 
 
 @callback(
-    Output("spotify-import-status", "children"),
+    Output(connections_card.SPOTIFY_STATUS_ID, "children"),
+    Output(connections_card.SPOTIFY_POLL_ID, "disabled"),
     Input("spotify-import", "n_clicks"),
     prevent_initial_call=True,
 )
-def import_spotify(_clicks: int) -> Any:
+def import_spotify(clicks: int) -> tuple[Any, bool]:
+    if not clicks:
+        raise PreventUpdate
     try:
-        reports = spotify_account.import_library(_user_id())
-    except IntegrationError as error:
-        return connections_card.outcome_alert(str(error), ok=False)
-    return connections_card.outcome_alert(". ".join(r.summary() for r in reports) + ".", ok=True)
+        status = spotify_account.submit_import(_user_id())
+    except (IntegrationError, history_import.HistoryImportError) as error:
+        return connections_card.outcome_alert(str(error), ok=False), True
+    return import_status.import_status_view(status), False
+
+
+@callback(
+    Output(connections_card.SPOTIFY_STATUS_ID, "children", allow_duplicate=True),
+    Output(connections_card.SPOTIFY_POLL_ID, "disabled", allow_duplicate=True),
+    Input(connections_card.SPOTIFY_POLL_ID, "n_intervals"),
+    prevent_initial_call=True,
+)
+def poll_spotify_import(_ticks: int) -> tuple[Any, bool]:
+    status = spotify_account.import_job_status(_user_id())
+    return import_status.import_status_view(status), not (status and status.active)
 
 
 @callback(
@@ -307,14 +321,28 @@ def send_to_spotify(_clicks: int, playlist_id: Any) -> Any:
 
 
 @callback(
-    Output("lastfm-import-status", "children"),
+    Output(connections_card.LASTFM_STATUS_ID, "children"),
+    Output(connections_card.LASTFM_POLL_ID, "disabled"),
     Input("lastfm-import", "n_clicks"),
     State("lastfm-username", "value"),
     prevent_initial_call=True,
 )
-def import_lastfm(_clicks: int, username: str | None) -> Any:
+def import_lastfm(clicks: int, username: str | None) -> tuple[Any, bool]:
+    if not clicks:
+        raise PreventUpdate
     try:
-        report = lastfm_import.import_scrobbles(_user_id(), username)
-    except IntegrationError as error:
-        return connections_card.outcome_alert(str(error), ok=False)
-    return connections_card.outcome_alert(report.summary() + ".", ok=True)
+        status = lastfm_import.submit_import(_user_id(), username)
+    except (IntegrationError, history_import.HistoryImportError) as error:
+        return connections_card.outcome_alert(str(error), ok=False), True
+    return import_status.import_status_view(status), False
+
+
+@callback(
+    Output(connections_card.LASTFM_STATUS_ID, "children", allow_duplicate=True),
+    Output(connections_card.LASTFM_POLL_ID, "disabled", allow_duplicate=True),
+    Input(connections_card.LASTFM_POLL_ID, "n_intervals"),
+    prevent_initial_call=True,
+)
+def poll_lastfm_import(_ticks: int) -> tuple[Any, bool]:
+    status = lastfm_import.import_job_status(_user_id())
+    return import_status.import_status_view(status), not (status and status.active)

@@ -1,11 +1,13 @@
 """What the Profile page's "Connections" card shows: Spotify and Last.fm status, the user's
-playlists that could be sent to Spotify, and the outcome of the last connect attempt."""
+playlists that could be sent to Spotify, the latest import job of each, and the outcome of the
+last connect attempt."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from dashapp.services import lastfm_import, spotify_account
+from dashapp.services.history_import import ImportStatus
 from db.queries import integrations as queries
 from db.session import session_scope
 from integrations.errors import IntegrationError
@@ -31,6 +33,8 @@ class ConnectionsView:
     lastfm: lastfm_import.LastfmStatus
     playlists: list[tuple[int, str]]
     notice: tuple[str, str] | None  # (message, colour) after a connect attempt
+    spotify_import: ImportStatus | None = None  # the latest library import job
+    lastfm_import: ImportStatus | None = None  # the latest scrobble import job
 
 
 def connections_view(user_id: int, outcome: str | None = None) -> ConnectionsView:
@@ -41,4 +45,6 @@ def connections_view(user_id: int, outcome: str | None = None) -> ConnectionsVie
         lastfm_import.status(user_id),
         playlists,
         CONNECT_OUTCOMES.get(outcome or ""),
+        spotify_account.import_job_status(user_id),
+        lastfm_import.import_job_status(user_id),
     )

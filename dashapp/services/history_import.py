@@ -1,9 +1,11 @@
 """Import a listener's history: files or listens -> matched catalogue tracks -> stored events.
 
-``ingest_listens`` is the one way listens enter the database (files here, the Last.fm and
-Spotify APIs in their own services). It matches everything first, then writes all new listens in
-one transaction, so a failure leaves nothing half-imported. Big uploads never run on a request:
-``submit_upload`` queues a job and the worker runs ``run_import_job`` (see services/jobs.py).
+``ingest_listens`` is the one way listens enter the database: history files here, and the Spotify
+library and Last.fm username imports in ``spotify_account`` / ``lastfm_import``, which hand it
+``Listen`` records with their own ``source`` (saved and top tracks carry ``kind`` like /
+favourite). It matches everything first, then writes all new listens in one transaction, so a
+failure leaves nothing half-imported. Big imports never run on a request: ``submit_upload`` (and
+the integrations' ``submit_*``) queue a job and the worker runs it (see services/jobs.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from db.importers.history.listen import HistoryFileError, Listen, utc_second
+from db.importers.history.listen import (
+    ONCE_PER_TRACK_KINDS,
+    HistoryFileError,
+    Listen,
+    utc_second,
+)
 from db.importers.history.matching import CatalogueMatcher
 from db.importers.history.reader import HistoryLimits, read_history
 from db.models import User
@@ -62,6 +69,8 @@ class ImportReport:
     matched_by: dict[str, int] = field(default_factory=dict)  # spotify_id / name / fuzzy
     plays: int = 0  # distinct matched listens stored as plays (now or by an earlier import)
     skips: int = 0
+    likes: int = 0  # saved tracks (Spotify library imports only)
+    favourites: int = 0  # top tracks (Spotify library imports only)
     stored: int = 0  # new events written
     already_stored: int = 0  # matched listens that were in the database (or the files) already
     top_unmatched_artists: list[tuple[str, int]] = field(default_factory=list)
@@ -74,7 +83,10 @@ class ImportReport:
     def summary(self) -> str:
         return (
             f"{self.listens:,} listens: {self.matched:,} matched ({self.match_rate:.1%}; "
-            f"{self.plays:,} plays, {self.skips:,} skips), {self.unmatched:,} not in the "
+            f"{self.plays:,} plays, {self.skips:,} skips"
+            + (f", {self.likes:,} likes" if self.likes else "")
+            + (f", {self.favourites:,} favourites" if self.favourites else "")
+            + f"), {self.unmatched:,} not in the "
             f"catalogue; {self.stored:,} new, {self.already_stored:,} already imported"
             + (f"; {self.ignored:,} podcast or incomplete entries ignored" if self.ignored else "")
         )
@@ -108,9 +120,11 @@ def ingest_listens(
     """Match ``listens`` against the catalogue and store the new ones for ``user_id``.
 
     Under 30 s played or marked skipped -> a skip, otherwise a play, at the listen's own time.
-    A listen already stored (same user, track and second) is not stored again. All writes are
-    one transaction. ``progress(fraction, message)`` is called while matching, never while the
-    write transaction is open. Raises ``HistoryImportError`` when the user does not exist.
+    A listen already stored (same user, track and second) is not stored again. A listen with a
+    ``kind`` (a saved track: like; a top track: favourite) is stored once per track and source.
+    All writes are one transaction. ``progress(fraction, message)`` is called while matching,
+    never while the write transaction is open. Raises ``HistoryImportError`` when the user does
+    not exist.
     """
     say = progress or _quiet
     listens = list(listens)
@@ -131,9 +145,10 @@ def ingest_listens(
             unmatched[listen.artist] += 1
             continue
         methods[match.method] += 1
-        kind = InteractionKind.SKIP if listen.is_skip else InteractionKind.PLAY
+        kind = listen.interaction_kind
         played_at = utc_second(listen.played_at)  # API callers may hand in microseconds
-        key = (match.track_id, played_at)
+        once = kind in ONCE_PER_TRACK_KINDS
+        key = (match.track_id, listen.source if once else played_at)
         to_store.setdefault(key, StoredListen(match.track_id, kind, played_at, listen.source))
     report.matched = sum(methods.values())
     report.unmatched = report.listens - report.matched
@@ -143,8 +158,11 @@ def ingest_listens(
     rows = sorted(to_store.values(), key=lambda row: (row.at, row.track_id))
     with session_scope() as session:
         report.stored = history_queries.store_listens(session, user_id, rows)
-    report.plays = sum(1 for row in rows if row.kind is InteractionKind.PLAY)
-    report.skips = len(rows) - report.plays
+    kinds = Counter(row.kind for row in rows)
+    report.plays = kinds[InteractionKind.PLAY]
+    report.skips = kinds[InteractionKind.SKIP]
+    report.likes = kinds[InteractionKind.LIKE]
+    report.favourites = kinds[InteractionKind.FAVOURITE]
     report.already_stored = report.matched - report.stored
     say(1.0, report.summary())
     return report
@@ -212,15 +230,24 @@ def submit_upload(user_id: int, filename: str, data: bytes) -> JobView:
         raise HistoryImportError(f"{name} is empty.")
     if len(data) > upload_limit():
         raise HistoryImportError(f"{name} is larger than {upload_limit() // (1024 * 1024)} MB.")
+    return queue_import(user_id, JOB_KIND, {"filename": name}, upload=data)
+
+
+def queue_import(
+    user_id: int, kind: str, payload: dict[str, Any], upload: bytes | None = None
+) -> JobView:
+    """Queue an import job of ``kind`` for the worker (history uploads, the Spotify library,
+    Last.fm scrobbles); ``payload["filename"]`` names it on the page. Refused past
+    ``MAX_ACTIVE_IMPORTS`` waiting jobs of that kind."""
     with session_scope() as session:
         if session.get(User, user_id) is None:
             raise HistoryImportError("This account no longer exists.")
-        if job_queries.active_count(session, user_id, JOB_KIND) >= MAX_ACTIVE_IMPORTS:
+        if job_queries.active_count(session, user_id, kind) >= MAX_ACTIVE_IMPORTS:
             raise HistoryImportError(
                 f"You already have {MAX_ACTIVE_IMPORTS} imports waiting; let them finish first."
             )
         job_id = job_queries.enqueue(
-            session, kind=JOB_KIND, user_id=user_id, payload={"filename": name}, upload=data
+            session, kind=kind, user_id=user_id, payload=payload, upload=upload
         )
         view = job_queries.view(session, job_id, user_id)
     assert view is not None
@@ -233,10 +260,10 @@ def user_id_for_email(email: str) -> int | None:
         return session.scalar(select(User.id).where(User.email == email.strip().lower()))
 
 
-def latest_import(user_id: int) -> JobView | None:
-    """The user's most recent import job (their own only), for the Profile page."""
+def latest_import(user_id: int, kind: str = JOB_KIND) -> JobView | None:
+    """The user's most recent import job of ``kind`` (their own only), for the Profile page."""
     with session_scope() as session:
-        return job_queries.latest_for_user(session, user_id, JOB_KIND)
+        return job_queries.latest_for_user(session, user_id, kind)
 
 
 @dataclass(frozen=True)
@@ -254,8 +281,8 @@ class ImportStatus:
         return self.status in job_queries.ACTIVE
 
 
-def import_status(user_id: int) -> ImportStatus | None:
-    job = latest_import(user_id)
+def import_status(user_id: int, kind: str = JOB_KIND) -> ImportStatus | None:
+    job = latest_import(user_id, kind)
     if job is None:
         return None
     report = ImportReport.from_dict(job.result) if job.result else None

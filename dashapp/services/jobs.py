@@ -28,9 +28,13 @@ PROGRESS_EVERY_SECONDS = 1.0
 
 def handlers() -> dict[str, Handler]:
     # Imported here so the worker loop importing this module stays cheap and cycle-free.
-    from dashapp.services import history_import
+    from dashapp.services import history_import, lastfm_import, spotify_account
 
-    return {history_import.JOB_KIND: history_import.run_import_job}
+    return {
+        history_import.JOB_KIND: history_import.run_import_job,
+        spotify_account.JOB_KIND: spotify_account.run_import_job,
+        lastfm_import.JOB_KIND: lastfm_import.run_import_job,
+    }
 
 
 def _progress_reporter(job_id: int) -> Callable[[float, str], None]:

@@ -1,26 +1,41 @@
 """Import a Last.fm user's scrobbles (``user.getRecentTracks``, paged) as plays.
 
-Each page is matched and stored in its own short transaction, so an outage after page 40 keeps
-pages 1-39; scrobbles are keyed by their time and normalised artist + title, so running the import
-again continues without storing anything twice. The Profile page imports a bounded number of
-pages on its request; the CLI can import a whole history.
+The pages are fetched first, then handed to ``history_import.ingest_listens`` (source
+``lastfm_api``) like any history file: matched (normalised artist + title, then fuzzy within the
+artist) and stored once each, so running the import again stores nothing twice. If Last.fm fails
+after page 40, pages 1-39 are still ingested and the error says so. The Profile page queues a
+``lastfm_import`` job for the worker (a bounded number of pages); the CLI can import a whole
+history.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from dashapp.services.history_import import (
+    HistoryImportError,
+    ImportReport,
+    ImportStatus,
+    ProgressFn,
+    import_status,
+    ingest_listens,
+    queue_import,
+)
 from dashapp.services.integration_settings import current_settings
-from dashapp.services.listen_import import ImportReport, merge, store_scrobbles
+from db.importers.history.listen import LASTFM_API, Listen
 from db.queries import integrations as queries
+from db.queries.jobs import ClaimedJob
 from db.session import session_scope
-from integrations.errors import IntegrationError, NotFound
-from integrations.lastfm import LastfmClient
+from integrations.errors import IntegrationError, NotConfigured, NotFound
+from integrations.lastfm import LastfmClient, Scrobble
 
 PROVIDER = "lastfm"
-PROFILE_MAX_PAGES = 5  # 1,000 scrobbles per click on the Profile page
+JOB_KIND = "lastfm_import"
+# Pages of 200 scrobbles one Profile import asks for (10,000 scrobbles, about 50 calls at
+# Last.fm's 5 per second): it runs in the worker; the CLI can import a whole history.
+PROFILE_MAX_PAGES = 50
 # Last.fm user names: 2-15 characters, a letter first, then letters, digits, "_" or "-".
 USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{1,14}$")
 
@@ -59,30 +74,73 @@ def import_scrobbles(
     user_id: int,
     username: str | None,
     max_pages: int | None = PROFILE_MAX_PAGES,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressFn | None = None,
 ) -> ImportReport:
     """Import up to ``max_pages`` pages (200 scrobbles each; None: all), newest first.
-    ``progress(page, total_pages)`` is called after each stored page."""
+    ``progress(fraction, message)`` is called after each page and while ingesting."""
     name = check_username(username)
     client = LastfmClient(current_settings())
-    reports: list[ImportReport] = []
+    listens: list[Listen] = []
     try:
         for page in client.recent_tracks(name, max_pages=max_pages):
-            reports.append(store_scrobbles(user_id, page.scrobbles))
+            listens.extend(_listen(scrobble) for scrobble in page.scrobbles)
             if progress is not None:
-                progress(page.page, page.total_pages)
+                pages = page.total_pages if max_pages is None else min(page.total_pages, max_pages)
+                fraction = 0.2 * page.page / max(pages, 1)
+                progress(fraction, f"Read page {page.page:,} of {max(pages, 1):,} from Last.fm")
     except NotFound:
         raise LastfmImportError(f"Last.fm has no user called {name!r}.") from None
     except IntegrationError as error:
-        partial = merge(reports, PROVIDER)
+        partial = ingest_listens(user_id, listens, files=[f"Last.fm: {name}"])
         raise LastfmImportError(
-            f"{error} {partial.new} new plays were stored before it stopped; "
+            f"{error} {partial.stored} new plays were stored before it stopped; "
             "import again to continue.",
             partial,
         ) from error
+    report = ingest_listens(user_id, listens, progress=progress, files=[f"Last.fm: {name}"])
     with session_scope() as session:
         queries.save_account(session, user_id, PROVIDER, external_user_id=name, display_name=name)
-    return merge(reports, PROVIDER)
+    return report
+
+
+def _listen(scrobble: Scrobble) -> Listen:
+    return Listen(
+        played_at=scrobble.played_at,
+        artist=scrobble.artist,
+        track=scrobble.track,
+        source=LASTFM_API,
+        album=scrobble.album or None,
+    )
+
+
+def submit_import(user_id: int, username: str | None) -> ImportStatus:
+    """Queue a scrobble import for the worker (the request only enqueues); the status to show."""
+    name = check_username(username)
+    if not current_settings().lastfm_enabled:
+        raise NotConfigured("Last.fm is not configured on this server.")
+    payload = {"filename": f"Last.fm scrobbles of {name}", "username": name}
+    queue_import(user_id, JOB_KIND, payload)
+    queued = import_status(user_id, JOB_KIND)
+    assert queued is not None
+    return queued
+
+
+def import_job_status(user_id: int) -> ImportStatus | None:
+    return import_status(user_id, JOB_KIND)
+
+
+def run_import_job(job: ClaimedJob, progress: ProgressFn) -> tuple[str, dict[str, Any]]:
+    """The worker's handler for ``lastfm_import`` jobs: (message, result) or an error."""
+    if job.user_id is None:
+        raise HistoryImportError("This import has no owner.")
+    try:
+        report = import_scrobbles(
+            job.user_id, str(job.payload.get("username") or ""), progress=progress
+        )
+    except IntegrationError as error:
+        # The jobs runner shows ValueError messages to the user; ours are written for them.
+        raise HistoryImportError(str(error)) from error
+    return report.summary(), report.to_dict()
 
 
 def user_id_for_email(email: str) -> int:

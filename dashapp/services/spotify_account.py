@@ -5,8 +5,10 @@ Tokens are stored Fernet-encrypted (``integrations.token_vault``) in ``external_
 refreshed on expiry or on a 401; disconnecting deletes them. HTTP calls run outside any database
 transaction, so a slow Spotify never holds a write lock.
 
-These calls run on the request that asks for them, so each is bounded: at most
-``MAX_SAVED_TRACKS`` saved tracks, 50 top tracks and the 50 recent plays Spotify keeps.
+The library import runs in the worker (a ``spotify_import`` job, see ``spotify_import_job``),
+reading the encrypted token from the database; it is bounded all the same: at most
+``MAX_SAVED_TRACKS`` saved tracks, 50 top tracks and the 50 recent plays Spotify keeps. Its
+tracks go through ``history_import.ingest_listens`` like any listening history.
 """
 
 from __future__ import annotations
@@ -18,9 +20,20 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
+from dashapp.services.history_import import (
+    HistoryImportError,
+    ImportReport,
+    ImportStatus,
+    ProgressFn,
+    import_status,
+    ingest_listens,
+    queue_import,
+)
 from dashapp.services.integration_settings import current_settings, token_vault
-from dashapp.services.listen_import import ImportReport, store_spotify_tracks
+from db.importers.history.listen import SPOTIFY_RECENT, SPOTIFY_SAVED, SPOTIFY_TOP, Listen
+from db.models import utcnow
 from db.queries import integrations as queries
+from db.queries.jobs import ClaimedJob
 from db.session import session_scope
 from integrations.errors import (
     AuthorizationError,
@@ -29,11 +42,13 @@ from integrations.errors import (
     UpstreamError,
 )
 from integrations.settings import IntegrationSettings
-from integrations.spotify import SpotifyAuth, SpotifyToken, SpotifyUserClient
+from integrations.spotify import SavedTrack, SpotifyAuth, SpotifyToken, SpotifyUserClient
 from integrations.token_vault import UnreadableToken
 from ml.schema import InteractionKind
 
 PROVIDER = "spotify"
+JOB_KIND = "spotify_import"
+JOB_LABEL = "Spotify library"
 MAX_SAVED_TRACKS = 1000
 MAX_PLAYLIST_TRACKS = 10_000  # Spotify's own limit for one playlist
 PENDING_MAX_AGE_SECONDS = 600  # a connect attempt must come back within ten minutes
@@ -187,20 +202,66 @@ def _on_refusal(user_id: int, spotify: _Session, error: AuthorizationError) -> N
 # ---------------------------------------------------------------- import and send
 
 
-def import_library(user_id: int) -> list[ImportReport]:
-    """Saved tracks (likes), top tracks (favourites) and recent plays (plays), matched by id."""
+def import_library(user_id: int, progress: ProgressFn | None = None) -> ImportReport:
+    """Saved tracks (likes), top tracks (favourites) and recent plays (plays), ingested like any
+    history: matched by Spotify id first, stored once each (a re-import stores nothing)."""
     spotify = _client(user_id, current_settings())
+    if progress is not None:
+        progress(0.05, "Reading your Spotify library")
     try:
         saved = spotify.client.saved_tracks(limit=MAX_SAVED_TRACKS)
         top = spotify.client.top_tracks(limit=50)
         recent = spotify.client.recently_played()
     except AuthorizationError as error:
         _on_refusal(user_id, spotify, error)
-    return [
-        store_spotify_tracks(user_id, "spotify:saved", InteractionKind.LIKE, saved),
-        store_spotify_tracks(user_id, "spotify:top", InteractionKind.FAVOURITE, top),
-        store_spotify_tracks(user_id, "spotify:recent", InteractionKind.PLAY, recent),
+    now = utcnow()
+    listens = [
+        *(_listen(item, SPOTIFY_SAVED, InteractionKind.LIKE, now) for item in saved),
+        *(_listen(item, SPOTIFY_TOP, InteractionKind.FAVOURITE, now) for item in top),
+        *(_listen(item, SPOTIFY_RECENT, None, now) for item in recent),
     ]
+    return ingest_listens(user_id, listens, progress=progress, files=["Spotify library"])
+
+
+def _listen(item: SavedTrack, source: str, kind: InteractionKind | None, now: datetime) -> Listen:
+    # A top track has no time of its own: it is stored at the import's time, once per track.
+    return Listen(
+        played_at=item.at or now,
+        artist=item.artist,
+        track=item.title,
+        source=source,
+        spotify_track_id=item.track_id,
+        kind=kind,
+    )
+
+
+def submit_import(user_id: int) -> ImportStatus:
+    """Queue the library import for the worker (the request only enqueues); the status to show.
+    The worker reads the encrypted token from the database, as any process would."""
+    if not current_settings().spotify_enabled:
+        raise NotConfigured("Spotify is not configured on this server.")
+    if not status(user_id).connected:
+        raise AuthorizationError("Connect your Spotify account first.")
+    queue_import(user_id, JOB_KIND, {"filename": JOB_LABEL})
+    queued = import_status(user_id, JOB_KIND)
+    assert queued is not None
+    return queued
+
+
+def import_job_status(user_id: int) -> ImportStatus | None:
+    return import_status(user_id, JOB_KIND)
+
+
+def run_import_job(job: ClaimedJob, progress: ProgressFn) -> tuple[str, dict[str, Any]]:
+    """The worker's handler for ``spotify_import`` jobs: (message, result) or an error."""
+    if job.user_id is None:
+        raise HistoryImportError("This import has no owner.")
+    try:
+        report = import_library(job.user_id, progress)
+    except IntegrationError as error:
+        # The jobs runner shows ValueError messages to the user; ours are written for them.
+        raise HistoryImportError(str(error)) from error
+    return report.summary(), report.to_dict()
 
 
 def send_playlist(user_id: int, playlist_id: int) -> SentPlaylist:

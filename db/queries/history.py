@@ -3,7 +3,9 @@
 Imported listens are ``interactions`` rows (kind play or skip, the listen's own time, context
 ``import:<source>``), so recommendations, Insights and the map read them like any feedback. A
 partial unique index on (user, track, time) for those contexts makes a re-import store nothing
-twice; the insert says ``ON CONFLICT DO NOTHING`` against exactly that index.
+twice; the insert says ``ON CONFLICT DO NOTHING`` against exactly that index. Library signals
+(a Spotify saved track: like; a top track: favourite) have no moment of their own, so they are
+stored once per (user, track, context, kind): those already stored are dropped before the insert.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from db.importers.history.listen import ONCE_PER_TRACK_KINDS
 from db.importers.history.matching import CatalogueEntry
 from db.models import IMPORTED_LISTEN_PREDICATE, Artist, Interaction, Track
 from ml.schema import InteractionKind
@@ -58,6 +61,7 @@ def imported_count(session: Session, user_id: int) -> int:
 
 def store_listens(session: Session, user_id: int, listens: Sequence[StoredListen]) -> int:
     """Insert the listens not stored yet (batched, caller's transaction); return how many."""
+    listens = _without_stored_library_signals(session, user_id, listens)
     if not listens:
         return 0
     before = imported_count(session, user_id)
@@ -80,3 +84,28 @@ def store_listens(session: Session, user_id: int, listens: Sequence[StoredListen
         ]
         session.execute(statement, rows)
     return imported_count(session, user_id) - before
+
+
+def _without_stored_library_signals(
+    session: Session, user_id: int, listens: Sequence[StoredListen]
+) -> list[StoredListen]:
+    """``listens`` minus the likes / favourites this user already has from the same source."""
+    once = [listen for listen in listens if listen.kind in ONCE_PER_TRACK_KINDS]
+    if not once:
+        return list(listens)
+    contexts = {context_for(listen.source) for listen in once}
+    stored = {
+        tuple(row)
+        for row in session.execute(
+            select(Interaction.track_id, Interaction.context, Interaction.kind).where(
+                Interaction.user_id == user_id,
+                Interaction.context.in_(contexts),
+                Interaction.kind.in_(ONCE_PER_TRACK_KINDS),
+            )
+        )
+    }
+    return [
+        listen
+        for listen in listens
+        if (listen.track_id, context_for(listen.source), listen.kind) not in stored
+    ]

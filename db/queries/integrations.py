@@ -1,5 +1,5 @@
 """Storage for the Spotify and Last.fm integrations: linked accounts, the API response cache,
-catalogue enrichments and imported listens (idempotent by their external key)."""
+catalogue enrichments. (Imported listens are the history import's: db.queries.history.)"""
 
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from db.models import (
     Artist,
     ArtistEnrichment,
     ExternalAccount,
-    ImportedListen,
-    Interaction,
     Playlist,
     PlaylistItem,
     Track,
@@ -25,7 +23,6 @@ from db.models import (
     User,
     utcnow,
 )
-from ml.schema import InteractionKind
 
 IN_CHUNK = 500  # ids per IN (...) clause: well under SQLite's and PostgreSQL's parameter limits
 
@@ -276,93 +273,6 @@ def enrichment_of(session: Session, track_id: str) -> StoredEnrichment | None:
         moods=tuple(artist.moods) if artist else (),
         similar_artists=tuple(artist.similar_artists) if artist else (),
     )
-
-
-# ---------------------------------------------------------------- imported listens
-
-
-@dataclass(frozen=True, slots=True)
-class ListenToStore:
-    source: str  # "spotify:saved", "spotify:top", "spotify:recent", "lastfm"
-    external_key: str  # unique per user and source: what makes a re-import a no-op
-    track_id: str
-    kind: InteractionKind
-    at: datetime
-
-
-def existing_tracks(session: Session, track_ids: Iterable[str]) -> frozenset[str]:
-    ids = list(dict.fromkeys(track_ids))
-    found: set[str] = set()
-    for chunk in _chunks(ids):
-        found.update(session.scalars(select(Track.id).where(Track.id.in_(chunk))))
-    return frozenset(found)
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogueTitle:
-    track_id: str
-    title: str
-    artist_name: str
-    popularity: int
-
-
-def titles_by_artist_keys(session: Session, name_keys: Iterable[str]) -> list[CatalogueTitle]:
-    """Every track whose lead artist's ``name_key`` is one of ``name_keys``."""
-    keys = list(dict.fromkeys(name_keys))
-    out: list[CatalogueTitle] = []
-    for chunk in _chunks(keys):
-        rows = session.execute(
-            select(Track.id, Track.name, Artist.name, Track.popularity)
-            .join(Artist, Artist.id == Track.artist_id)
-            .where(Artist.name_key.in_(chunk))
-        )
-        out.extend(CatalogueTitle(*row) for row in rows)
-    return out
-
-
-def store_listens(session: Session, user_id: int, listens: Sequence[ListenToStore]) -> int:
-    """Add the listens not stored before as interactions; return how many were new."""
-    seen: set[tuple[str, str]] = set()
-    by_source: dict[str, list[str]] = {}
-    for listen in listens:
-        by_source.setdefault(listen.source, []).append(listen.external_key)
-    for source, keys in by_source.items():
-        for chunk in _chunks(list(dict.fromkeys(keys))):
-            stored = session.scalars(
-                select(ImportedListen.external_key).where(
-                    ImportedListen.user_id == user_id,
-                    ImportedListen.source == source,
-                    ImportedListen.external_key.in_(chunk),
-                )
-            )
-            seen.update((source, key) for key in stored)
-    fresh: list[tuple[ListenToStore, Interaction]] = []
-    for listen in listens:
-        if (listen.source, listen.external_key) in seen:
-            continue
-        seen.add((listen.source, listen.external_key))
-        interaction = Interaction(
-            user_id=user_id,
-            track_id=listen.track_id,
-            kind=listen.kind,
-            at=listen.at,
-            context=listen.source,
-        )
-        fresh.append((listen, interaction))
-    # One flush for all interactions: SQLAlchemy batches the INSERTs and reads ids via RETURNING.
-    session.add_all([interaction for _, interaction in fresh])
-    session.flush()
-    session.add_all(
-        ImportedListen(
-            user_id=user_id,
-            source=listen.source,
-            external_key=listen.external_key,
-            interaction_id=interaction.id,
-        )
-        for listen, interaction in fresh
-    )
-    session.flush()
-    return len(fresh)
 
 
 # ---------------------------------------------------------------- playlists to send

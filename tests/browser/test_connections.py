@@ -1,10 +1,12 @@
 """Connect Spotify in a real browser: Profile → Spotify's consent page (the local fake, which
-agrees at once) → back on Profile connected; import the library; disconnect."""
+agrees at once) → back on Profile connected; import the library (queued, run by the worker,
+progress then report on the page); disconnect."""
 
 from __future__ import annotations
 
 import pytest
 
+from dashapp.services import jobs
 from tests.browser.conftest import new_email
 from tests.browser.test_journeys import WAIT, register, wait_for
 from tests.fakes.music_services import FakeMusicServices
@@ -24,7 +26,7 @@ def connected_mixmap(trained_app, dash_duo, monkeypatch):
         yield dash_duo, fake
 
 
-def test_connect_spotify_import_and_disconnect(connected_mixmap):
+def test_connect_spotify_import_and_disconnect(trained_app, connected_mixmap):
     duo, fake = connected_mixmap
     register(duo, new_email())
     duo.driver.get(f"{duo.url}/profile")
@@ -34,8 +36,14 @@ def test_connect_spotify_import_and_disconnect(connected_mixmap):
     assert "Ada L" in duo.find_element("#profile-connections").text
     assert fake.calls("/accounts/api/token")[0]["grant_type"] == "authorization_code"
 
+    fake.state.top = [fake.add_track("notInTheDemoCatalogue", "someone")]
     duo.find_element("#spotify-import").click()
-    wait_for(duo, lambda: "spotify:saved" in duo.find_element("#spotify-import-status").text)
+    status = "#spotify-import-status"
+    wait_for(duo, lambda: "Waiting for the worker" in duo.find_element(status).text)
+    with trained_app.server.app_context():  # the worker's process: same config, same key
+        assert jobs.run_pending_jobs() == 1
+    wait_for(duo, lambda: "Imported Spotify library" in duo.find_element(status).text)
+    assert "Not in the catalogue" in duo.find_element(status).text
 
     duo.find_element("#spotify-disconnect").click()
     duo.wait_for_element("#spotify-connect", timeout=WAIT)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ml.schema import InteractionKind
+
 # Spotify's and Last.fm's own rule: a listen shorter than this is not a play (we store a skip).
 MIN_PLAY_MS = 30_000
 # Longest artist / title / album we keep; the catalogue allows 500-character titles.
@@ -15,6 +17,15 @@ SPOTIFY_EXTENDED = "spotify"
 SPOTIFY_ACCOUNT = "spotify_account"
 LASTFM = "lastfm"
 LISTENBRAINZ = "listenbrainz"
+# The integrations' API imports (dashapp/services/spotify_account.py, lastfm_import.py).
+SPOTIFY_SAVED = "spotify_saved"
+SPOTIFY_TOP = "spotify_top"
+SPOTIFY_RECENT = "spotify_recent"
+LASTFM_API = "lastfm_api"
+
+# Kinds a listen may carry instead of play/skip: a library signal (a saved or a top track) is
+# about the track, not a moment, so it is stored once per track and source, whatever its time.
+ONCE_PER_TRACK_KINDS = frozenset({InteractionKind.LIKE, InteractionKind.FAVOURITE})
 
 
 class HistoryFileError(ValueError):
@@ -27,7 +38,8 @@ class Listen:
 
     ``played_at`` is timezone-aware UTC, truncated to the second (the duplicate key); for Spotify
     it is when playback stopped, for Last.fm and ListenBrainz when it started, as each service
-    records it. ``skipped`` is None when the source does not say.
+    records it. ``skipped`` is None when the source does not say. ``kind`` is None for a listen
+    (a play or a skip by ``is_skip``); a library signal sets it (one of ``ONCE_PER_TRACK_KINDS``).
     """
 
     played_at: datetime
@@ -38,6 +50,14 @@ class Listen:
     ms_played: int | None = None
     spotify_track_id: str | None = None
     skipped: bool | None = None
+    kind: InteractionKind | None = None
+
+    @property
+    def interaction_kind(self) -> InteractionKind:
+        """The event stored for this listen: its own ``kind``, else a skip or a play."""
+        if self.kind is not None:
+            return self.kind
+        return InteractionKind.SKIP if self.is_skip else InteractionKind.PLAY
 
     @property
     def is_skip(self) -> bool:

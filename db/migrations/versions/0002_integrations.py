@@ -1,4 +1,4 @@
-"""integrations: Spotify/Last.fm accounts (encrypted tokens), API cache, enrichments, imported listens
+"""integrations: Spotify/Last.fm accounts (encrypted tokens), API cache, enrichments
 
 Revision ID: 0002_integrations
 Revises: 0002_registry
@@ -70,28 +70,10 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['track_id'], ['tracks.id'], name=op.f('fk_track_enrichments_track_id_tracks'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('track_id', name=op.f('pk_track_enrichments'))
     )
-    op.create_table('imported_listens',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('source', sa.String(length=32), nullable=False),
-    sa.Column('external_key', sa.String(length=200), nullable=False),
-    sa.Column('interaction_id', sa.Integer(), nullable=False),
-    sa.Column('imported_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['interaction_id'], ['interactions.id'], name=op.f('fk_imported_listens_interaction_id_interactions'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_imported_listens_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_imported_listens')),
-    sa.UniqueConstraint('user_id', 'source', 'external_key', name=op.f('uq_imported_listens_user_id_source_external_key'))
-    )
-    with op.batch_alter_table('imported_listens', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_imported_listens_interaction_id'), ['interaction_id'], unique=False)
 
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('imported_listens', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_imported_listens_interaction_id'))
-
-    op.drop_table('imported_listens')
     op.drop_table('track_enrichments')
     with op.batch_alter_table('external_accounts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_external_accounts_user_id'))

@@ -12,8 +12,8 @@ from plotly.utils import PlotlyJSONEncoder
 from sqlalchemy import func, select
 
 from dashapp.auth import SessionUser
-from dashapp.services import accounts, spotify_account
-from db.models import ExternalAccount, ImportedListen, User
+from dashapp.services import accounts, jobs, spotify_account
+from db.models import ExternalAccount, Interaction, User
 from db.session import database, session_scope
 from tests.fakes.music_services import FakeMusicServices
 from tests.integration.integrations.builders import (
@@ -172,14 +172,32 @@ def test_profile_callbacks_import_and_disconnect_through_dash(configured_app, fa
     response = client.post(
         "/_dash-update-component",
         json={
-            "output": "spotify-import-status.children",
-            "outputs": {"id": "spotify-import-status", "property": "children"},
+            "output": "..spotify-import-status.children...spotify-import-poll.disabled..",
+            "outputs": [
+                {"id": "spotify-import-status", "property": "children"},
+                {"id": "spotify-import-poll", "property": "disabled"},
+            ],
             "inputs": [{"id": "spotify-import", "property": "n_clicks", "value": 1}],
             "changedPropIds": ["spotify-import.n_clicks"],
         },
     )
     assert response.status_code == 200
-    assert "spotify:saved: 1 received, 1 in the catalogue, 1 new" in response.get_data(as_text=True)
+    assert "Waiting for the worker" in response.get_data(as_text=True)  # queued, not run
+    with configured_app.app_context():
+        assert jobs.run_pending_jobs() == 1
+    response = client.post(
+        "/_dash-update-component",
+        json={
+            "output": "..spotify-import-status.children...spotify-import-poll.disabled..",
+            "outputs": [
+                {"id": "spotify-import-status", "property": "children"},
+                {"id": "spotify-import-poll", "property": "disabled"},
+            ],
+            "inputs": [{"id": "spotify-import-poll", "property": "n_intervals", "value": 1}],
+            "changedPropIds": ["spotify-import-poll.n_intervals"],
+        },
+    )
+    assert "Imported Spotify library" in response.get_data(as_text=True)
     response = client.post(
         "/_dash-update-component",
         json={
@@ -209,4 +227,8 @@ def test_deleting_the_account_removes_tokens_and_imported_listens(configured_app
 
 def imported_listens() -> int:
     with session_scope() as session:
-        return session.scalar(select(func.count()).select_from(ImportedListen))
+        return session.scalar(
+            select(func.count())
+            .select_from(Interaction)
+            .where(Interaction.context.like("import:spotify_%"))
+        )

@@ -71,7 +71,7 @@ def test_lastfm_import_command(runner, fake):
     ] + [scrobble("Oasis", "Wonderwall", 1_600_000_000)]
     result = runner.invoke(args=["lastfm", "import", "ada@example.com", "ada_l"])
     assert result.exit_code == 0, result.output
-    assert "4 received, 3 in the catalogue, 3 new" in result.output
+    assert "4 listens: 3 matched" in result.output and "3 new, 0 already" in result.output
     assert "not in the catalogue: Oasis (1 plays)" in result.output
     result = runner.invoke(args=["lastfm", "import", "nobody@example.com", "ada_l"])
     assert result.exit_code == 2 and "no account" in result.output

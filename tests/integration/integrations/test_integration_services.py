@@ -15,7 +15,6 @@ from db.models import (
     ApiCacheEntry,
     ArtistEnrichment,
     ExternalAccount,
-    ImportedListen,
     Interaction,
     TrackEnrichment,
 )
@@ -100,20 +99,21 @@ def test_spotify_library_import_matches_by_id_and_is_idempotent(fake):
         {"played_at": "2026-02-01T08:00:00Z", "track": fake.state.tracks[SONG2]},
         {"played_at": "2026-02-01T08:05:00Z", "track": fake.state.tracks[SONG2]},
     ]
-    saved, top, recent = spotify_account.import_library(user)
-    assert (saved.received, saved.matched, saved.new) == (2, 1, 1)
-    assert (top.new, recent.new) == (2, 2)
+    report = spotify_account.import_library(user)
+    assert (report.listens, report.matched, report.stored) == (6, 5, 5)
+    assert (report.likes, report.favourites, report.plays) == (1, 2, 2)
+    assert report.matched_by == {"spotify_id": 5}
     assert sorted(interactions(user)) == sorted(
         [
-            (SONG2, "like", "spotify:saved"),
-            (CRAZY, "favourite", "spotify:top"),
-            (HALO, "favourite", "spotify:top"),
-            (SONG2, "play", "spotify:recent"),
-            (SONG2, "play", "spotify:recent"),
+            (SONG2, "like", "import:spotify_saved"),
+            (CRAZY, "favourite", "import:spotify_top"),
+            (HALO, "favourite", "import:spotify_top"),
+            (SONG2, "play", "import:spotify_recent"),
+            (SONG2, "play", "import:spotify_recent"),
         ]
     )
     again = spotify_account.import_library(user)
-    assert [r.new for r in again] == [0, 0, 0]
+    assert (again.matched, again.stored, again.already_stored) == (5, 0, 5)
     assert len(interactions(user)) == 5
 
 
@@ -164,7 +164,7 @@ def test_a_refresh_lost_to_a_concurrent_request_keeps_the_connection(fake):
     with pytest.raises(IntegrationError, match="try again"):
         spotify_account.import_library(user)
     assert spotify_account.status(user).connected
-    assert [r.new for r in spotify_account.import_library(user)] == [0, 0, 0]
+    assert spotify_account.import_library(user).stored == 0
 
 
 def test_a_key_change_makes_the_stored_token_unusable_and_asks_to_reconnect(fake, monkeypatch):
@@ -207,16 +207,16 @@ def test_lastfm_import_matches_normalised_artist_and_title_once(fake):
         scrobble("Blur", "Song 2", 1_700_000_000),
     ]
     report = lastfm_import.import_scrobbles(user, "ada_l")
-    assert (report.received, report.matched, report.new) == (5, 4, 4)
-    assert report.top_unmatched_artists == (("Oasis", 1),)
+    assert (report.listens, report.matched, report.stored) == (5, 4, 4)
+    assert report.top_unmatched_artists == [("Oasis", 1)]
     assert sorted(t for t, kind, _ in interactions(user) if kind == "play") == sorted(
         [SONG2, CRAZY, HALO, SONG2]
     )
     assert lastfm_import.status(user).username == "ada_l"
+    assert {context for *_, context in interactions(user)} == {"import:lastfm_api"}
     again = lastfm_import.import_scrobbles(user, "ada_l")
-    assert (again.matched, again.new) == (4, 0)
-    with session_scope() as session:
-        assert session.scalar(select(func.count()).select_from(ImportedListen)) == 4
+    assert (again.matched, again.stored, again.already_stored) == (4, 0, 4)
+    assert len(interactions(user)) == 4
 
 
 def test_lastfm_import_refuses_bad_names_and_unknown_users(fake):

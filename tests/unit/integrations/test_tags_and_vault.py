@@ -1,11 +1,13 @@
-"""Pure pieces of the integrations: tag reading, listen-matching keys, the token vault, settings."""
+"""Pure pieces of the integrations: tag reading, the token vault, settings.
+
+(Listen matching is the history import's: tests/unit/db/importers/history.)
+"""
 
 from __future__ import annotations
 
 import pytest
 from cryptography.fernet import Fernet
 
-from integrations.matching import artist_key, title_key
 from integrations.settings import IntegrationSettings
 from integrations.tags import read_tags
 from integrations.token_vault import TokenVault, UnreadableToken, fernet_key
@@ -26,29 +28,6 @@ def test_tags_become_genres_and_moods_strongest_first():
     assert reading.genres == ("trip hop", "electronic")  # "seen live" is about the listener
     assert reading.moods == ("sad", "chill")
     assert set(reading.moods) <= set(MOODS)
-
-
-@pytest.mark.parametrize(
-    ("left", "right"),
-    [
-        ("Hey Jude - Remastered 2015", "hey jude"),
-        ("Crazy In Love (feat. Jay-Z)", "crazy in love"),
-        ("Song 2 [Live]", "song 2"),
-        ("Café del Mar", "CAFE DEL MAR"),
-    ],
-)
-def test_title_keys_ignore_case_accents_credits_and_versions(left, right):
-    assert title_key(left) == title_key(right)
-
-
-def test_title_keys_keep_what_is_part_of_the_title():
-    assert title_key("Stay With Me") == "stay with me"
-    assert title_key("Song 2") != title_key("Song 3")
-
-
-def test_artist_keys_use_the_lead_artist():
-    assert artist_key("Beyoncé feat. Jay-Z") == artist_key("beyonce")
-    assert artist_key("Blur") != artist_key("Oasis")
 
 
 def test_the_vault_round_trips_and_refuses_another_key():
