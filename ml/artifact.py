@@ -82,6 +82,9 @@ class ModelBundle:
     params: dict[str, Any] = field(default_factory=dict)
     data_hash: str = ""
     interactions_until_id: int = 0
+    # The scoring settings served per context, with their sources (ml.scoring_settings). None
+    # (bundles trained before issue #11, which unpickle with the class default): defaults.
+    scoring: dict[str, Any] | None = None
 
     @property
     def n_tracks(self) -> int:

@@ -25,8 +25,8 @@ only, from the terms that contributed most. Nothing here loops over the catalogu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +46,7 @@ from ml.listeners import (
 )
 from ml.moods import MOODS, moods_mask
 from ml.schema import AUDIO_FEATURES, HistoryEvent
+from ml.scoring_settings import CONTEXTS, normalise_settings
 
 # Audio features a "matches your taste" reason may name, with words for low and high values.
 FEATURE_WORDS: dict[str, tuple[str, str]] = {
@@ -158,12 +159,19 @@ class Recommender:
         weights: ScoringWeights | None = None,
         feedback: FeedbackWeights | None = None,
         exclude_heard: bool = True,
+        context_weights: Mapping[str, ScoringWeights] | None = None,
     ) -> None:
         features = np.asarray(features, dtype=np.float32)
         if len(tracks) != len(features):
             raise ValueError("tracks and features must have one row per track")
         self.tracks = tracks.reset_index(drop=True)
         self.weights = weights or ScoringWeights()
+        # Per context ("history", "playlist", "seed"; ml.scoring_settings): the weights each
+        # entry point scores and re-ranks with. Missing contexts use ``weights``.
+        self.context_weights = {
+            mode: context_weights.get(mode, self.weights) if context_weights else self.weights
+            for mode in CONTEXTS
+        }
         self.feedback = feedback or (listeners.feedback if listeners is not None else None)
         self.exclude_heard = exclude_heard
         self.listeners = listeners
@@ -210,7 +218,15 @@ class Recommender:
 
     @classmethod
     def from_bundle(cls, bundle: Any, **options: Any) -> Recommender:
-        """A recommender over a ``ml.artifact.ModelBundle`` (options go to ``__init__``)."""
+        """A recommender over a ``ml.artifact.ModelBundle`` (options go to ``__init__``).
+
+        The scoring weights of every context come from the artifact (``bundle.scoring``, written
+        by training from ``ml tune``'s settings): what the app serves is what was evaluated.
+        Only the evaluation harness passes ``weights`` to try other settings on one model.
+        """
+        if "weights" not in options and "context_weights" not in options:
+            served = served_weights(getattr(bundle, "scoring", None))
+            options = {**options, "weights": served["history"], "context_weights": served}
         return cls(
             tracks=bundle.tracks,
             features=bundle.features,
@@ -219,6 +235,10 @@ class Recommender:
             cooccurrence=bundle.cooccurrence,
             **options,
         )
+
+    def weights_for(self, mode: str) -> ScoringWeights:
+        """The weights one context ("history", "playlist" or "seed") is served with."""
+        return self.context_weights[mode]
 
     def _prepare_cooccurrence(
         self, cooccurrence: sparse.spmatrix | None, n: int
@@ -250,14 +270,18 @@ class Recommender:
         track_filter: TrackFilter | None = None,
         adventurousness: float = 0.5,
         now: datetime | None = None,
+        exclude_listener: str | None = None,
     ) -> list[Recommendation]:
         """The best ``k`` tracks for a listener (see the module docstring).
 
         ``now`` anchors the recency decay; by default the newest event, so a replayed history
-        gives the same list.
+        gives the same list. ``exclude_listener`` (offline evaluation only) keeps a stored
+        listener out of its own neighbours, as in ``relevance``.
         """
         weights = summarise_history(history, self._ids, now, self.feedback)
-        scored = self._score(weights, preferences or Preferences(), adventurousness, "history")
+        scored = self._score(
+            weights, preferences or Preferences(), adventurousness, "history", exclude_listener
+        )
         allowed = self._allowed(exclusions, track_filter)
         allowed[weights.banned] = False
         allowed[weights.liked] = False
@@ -285,17 +309,19 @@ class Recommender:
         exclusions: Exclusions | None = None,
         track_filter: TrackFilter | None = None,
         adventurousness: float = 0.5,
+        exclude_listener: str | None = None,
     ) -> list[Recommendation]:
         """Tracks to add to a playlist; its last tracks weigh most (that is where it goes on).
 
         Unknown track ids are ignored; an empty playlist gets popular, diverse picks.
+        ``exclude_listener`` is for offline evaluation, as in ``recommend``.
         """
         positions = self._ids.get_indexer(_as_objects(track_ids))
         positions = positions[positions >= 0]
         # Linear ramp from 1/2 (first track) to 1 (last track).
         ramp = np.linspace(0.5, 1.0, len(positions)) if len(positions) else np.zeros(0)
         weights = TrackWeights.from_positive(positions, ramp * 2)
-        scored = self._score(weights, Preferences(), adventurousness, "playlist")
+        scored = self._score(weights, Preferences(), adventurousness, "playlist", exclude_listener)
         allowed = self._allowed(exclusions, track_filter)
         allowed[positions] = False
         return self._select(scored, allowed, k)
@@ -317,15 +343,16 @@ class Recommender:
         preferences: Preferences | None = None,
         adventurousness: float = 0.5,
         exclude_listener: str | None = None,
+        context: str = "history",
     ) -> np.ndarray:
         """The blended score of every track before filters and re-ranking (for evaluation).
 
         ``exclude_listener`` keeps one stored listener out of the collaborative signal and the
         listening co-occurrence (the playlist being evaluated must not be its own neighbour, nor
-        link its own tracks).
+        link its own tracks). ``context`` picks whose served weights score (see ``weights_for``).
         """
         scored = self._score(
-            weights, preferences or Preferences(), adventurousness, "history", exclude_listener
+            weights, preferences or Preferences(), adventurousness, context, exclude_listener
         )
         return scored.total
 
@@ -344,7 +371,7 @@ class Recommender:
         mode: str,
         exclude_listener: str | None = None,
     ) -> _Scored:
-        w = self.weights
+        w = self.weights_for(mode)
         a = float(np.clip(adventurousness, 0.0, 1.0))
         n = self.n_tracks
         terms: dict[str, np.ndarray] = {}
@@ -499,7 +526,7 @@ class Recommender:
         if k <= 0 or not allowed.any():
             return []
         total = np.where(allowed, scored.total, -np.inf)
-        pool = top_indices(total, max(self.weights.pool_size, 3 * k))
+        pool = top_indices(total, max(self.weights_for(scored.mode).pool_size, 3 * k))
         pool = pool[np.isfinite(total[pool])]
         chosen = np.asarray(
             self._mmr(pool, total[pool], k, scored.adventurousness, scored.mode), dtype=np.int64
@@ -535,7 +562,7 @@ class Recommender:
         self, pool: np.ndarray, scores: np.ndarray, k: int, adventurousness: float, mode: str
     ) -> list[int]:
         """Greedy maximal marginal relevance over ``pool`` (sorted best first)."""
-        w = self.weights
+        w = self.weights_for(mode)
         spread = scores[0] - scores[-1] if len(scores) else 0.0
         relevance = (scores - scores[-1]) / spread if spread > 0 else np.ones(len(scores))
         diversity = w.diversity_min + (0 if mode == "seed" else w.diversity_span * adventurousness)
@@ -697,6 +724,26 @@ class Recommender:
         if percentile <= 0.3 and adventurousness >= 0.5:
             return f"A lesser-known find (popularity {raw}/100)"
         return f"Popularity {raw}/100"
+
+
+def served_weights(scoring: Mapping[str, Any] | None) -> dict[str, ScoringWeights]:
+    """``ScoringWeights`` per context from an artifact's ``scoring`` settings (None: defaults).
+
+    An unknown field name is refused rather than ignored: a setting that silently did nothing
+    would break "served = evaluated".
+    """
+    known = {f.name for f in fields(ScoringWeights)}
+    result = {}
+    for context, entry in normalise_settings(dict(scoring or {})).items():
+        unknown = sorted(set(entry["weights"]) - known)
+        if unknown:
+            raise ValueError(f"unknown scoring weights for {context!r}: {', '.join(unknown)}")
+        overrides: dict[str, Any] = dict(entry["weights"])
+        for name in ("max_per_artist", "pool_size"):  # counts, not blend weights
+            if name in overrides:
+                overrides[name] = int(overrides[name])
+        result[context] = replace(ScoringWeights(), **overrides)
+    return result
 
 
 def _as_objects(values: Sequence[str]) -> np.ndarray:

@@ -15,6 +15,7 @@ from db.models import ModelVersion
 from db.queries.training import load_training_data
 from db.session import session_scope
 from ml.artifact import prune_versions, save_bundle
+from ml.scoring_settings import read_settings
 from ml.training import TrainParams, train_model
 
 # Bundles kept on disk besides the served one (older ones are deleted after a run).
@@ -31,6 +32,7 @@ def train_from_database(
     *,
     sample: int | None = None,
     params: TrainParams | None = None,
+    scoring_settings_path: str | os.PathLike[str] | None = None,
 ) -> str:
     """Train on the stored catalogue and feedback; return the new model's version.
 
@@ -53,7 +55,17 @@ def train_from_database(
         kept = set(catalogue["track_id"])
         events = events[events["track_id"].isin(kept)].reset_index(drop=True)
         playlists = playlists[playlists["track_id"].isin(kept)].reset_index(drop=True)
-    bundle = train_model(catalogue, events, params, say, playlists, interactions_until_id=until_id)
+    # The served scoring settings come from `ml tune` (ml/scoring_settings.json) into the
+    # artifact; the web process reads them from the artifact only.
+    bundle = train_model(
+        catalogue,
+        events,
+        params,
+        say,
+        playlists,
+        interactions_until_id=until_id,
+        scoring=read_settings(scoring_settings_path),
+    )
     say("Saving the model")
     path = save_bundle(bundle, model_dir)
     metrics = dict(bundle.metrics)
