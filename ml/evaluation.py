@@ -34,6 +34,7 @@ from ml.baselines import (
     standardised_audio_features,
 )
 from ml.feedback import TrackWeights
+from ml.item_baselines import EaseBaseline, RP3betaBaseline
 from ml.metrics import (
     CLICK_LIST,
     bootstrap_interval,
@@ -201,7 +202,7 @@ def tune(
 
 
 def baseline_candidates(seed: int = 0) -> list[Candidate]:
-    """The seven baselines, each with the small grid tuned on validation."""
+    """The nine baselines, each with the small grid tuned on validation."""
     return [
         Candidate("random", [lambda: RandomBaseline(seed)]),
         Candidate(
@@ -233,6 +234,19 @@ def baseline_candidates(seed: int = 0) -> list[Candidate]:
                 lambda f=f, r=r: ImplicitAlsBaseline(factors=f, regularization=r, seed=seed)
                 for f, r in ((32, 0.1), (64, 0.1), (128, 1.0))
             ],
+        ),
+        # The strongest simple item-based models (Dacrema et al. 2019), issue #11.
+        Candidate(
+            "RP3beta",
+            [
+                lambda a=a, b=b: RP3betaBaseline(alpha=a, beta=b)
+                for a in (0.5, 1.0)
+                for b in (0.0, 0.3, 0.6)
+            ],
+        ),
+        Candidate(
+            "EASE^R",
+            [lambda r=r: EaseBaseline(regularization=r) for r in (10.0, 100.0, 500.0)],
         ),
     ]
 
