@@ -66,6 +66,12 @@ DISTINCTIVE_Z = 0.5
 MATCH_Z = 0.75
 # A source must contribute at least this much to a score to be given as a reason.
 REASON_MIN = 0.02
+# Reasons shown per pick, and how many of them must name a concrete item (a track, an artist, a
+# listener group, a cluster): "popular" or "matches your taste" alone explains nothing.
+REASONS_SHOWN = 4
+CONCRETE_REASONS = 2
+# A cold-start pick is compared with this many best-known tracks that fit the preferences.
+ANCHOR_POOL = 200
 
 
 class UnknownTrackError(ValueError):
@@ -552,11 +558,27 @@ class Recommender:
             block = scored.cooccurrence_rows[:, chosen].toarray()
             partner = weights.positive[np.argmax(block, axis=0)]
             context["partner"] = np.where(block.max(axis=0) > 0, partner, -1)
+        elif scored.preferences is not None and not scored.preferences.is_empty:
+            context["anchor"] = self._preference_anchors(chosen, scored.preferences)
         if "listening_cooccurrence" in scored.terms and self.listeners is not None:
             context["co_listened"] = self.listeners.listening_partners(
                 weights, chosen, scored.exclude_listener
             )
         return context
+
+    def _preference_anchors(self, chosen: np.ndarray, preferences: Preferences) -> np.ndarray:
+        """Per chosen track (cold start), the closest of the best-known tracks that fit the
+        stated preferences, itself excluded; -1 when none fits."""
+        match = self._preference_match(preferences)
+        if match is None or not match.any():
+            return np.full(len(chosen), -1, dtype=np.int64)
+        fitting = np.flatnonzero(match > 0)
+        known = fitting[top_indices(self._popularity[fitting], ANCHOR_POOL)]
+        similarity = self._unit[chosen] @ self._unit[known].T
+        similarity[chosen[:, None] == known[None, :]] = -np.inf
+        if similarity.shape[1] == 0:
+            return np.full(len(chosen), -1, dtype=np.int64)
+        return known[np.argmax(similarity, axis=1)]
 
     def _mmr(
         self, pool: np.ndarray, scores: np.ndarray, k: int, adventurousness: float, mode: str
@@ -613,15 +635,24 @@ class Recommender:
         context: dict[str, np.ndarray],
         column: int,
     ) -> tuple[str, ...]:
-        ranked: list[tuple[float, str]] = []
+        ranked: list[tuple[float, str, bool]] = []  # strength, sentence, names a concrete item
 
-        def add(strength: float, sentence: str | None) -> None:
-            if sentence and sentence not in (text for _, text in ranked):
-                ranked.append((strength, sentence))
+        def add(strength: float, sentence: str | None, concrete: bool = True) -> None:
+            if sentence and sentence not in (text for _, text, _ in ranked):
+                ranked.append((strength, sentence, concrete))
 
         weights = scored.weights
-        if "nearest" in context and sources.get("content", 0) > REASON_MIN:
-            add(sources["content"], self._nearest_reason(int(context["nearest"][column]), scored))
+        if "nearest" in context:
+            # Always offered (a concrete track the pick sounds closest to); it leads only when
+            # the content term contributed.
+            add(
+                max(sources.get("content", 0.0), 0.012),
+                self._nearest_reason(int(context["nearest"][column]), scored),
+            )
+        elif "anchor" in context:
+            anchor = int(context["anchor"][column])
+            if anchor >= 0:
+                add(0.012, f"Sounds like {self._describe(anchor)}, a favourite in your choices")
         if "partner" in context and sources.get("cooccurrence", 0) > REASON_MIN:
             partner = int(context["partner"][column])
             if partner >= 0:
@@ -634,26 +665,30 @@ class Recommender:
                     f"Listeners who played {self._describe(partner)} also played this",
                 )
         if sources.get("collaborative", 0) > REASON_MIN:
+            concrete = True
             if scored.collaborative.tracks[position] > 0.05:
-                text = "Listeners like you play it"
+                text, concrete = "Listeners like you play it", False
             else:
                 text = f"Listeners like you play {self._artist_names[position]}"
             if scored.mode == "seed":
-                text = f"Listeners who play {self._describe(weights.positive[0])} also play it"
+                text, concrete = (
+                    f"Listeners who play {self._describe(weights.positive[0])} also play it",
+                    True,
+                )
             elif scored.mode == "playlist":
-                text = "Listeners who play this playlist's tracks play it too"
-            add(sources["collaborative"], text)
+                text, concrete = "Listeners who play this playlist's tracks play it too", False
+            add(sources["collaborative"], text, concrete)
         if sources.get("artist", 0) > REASON_MIN:
             add(sources["artist"], f"More from {self._artist_names[position]}, an artist you like")
         if sources.get("preference", 0) > REASON_MIN:
             for sentence in self._preference_reasons(position, scored.preferences):
-                add(sources["preference"], sentence)
+                add(sources["preference"], sentence, sentence.startswith("By "))
         add(sources.get("cluster", 0.0) + 0.01, self._cluster_reason(position, scored))
         if "profile" in context:
-            add(0.015, self._feature_reason(position, scored, context["profile"]))
-        add(0.005, self._popularity_reason(position, scored.adventurousness))
+            add(0.015, self._feature_reason(position, scored, context["profile"]), False)
+        add(0.005, self._popularity_reason(position, scored.adventurousness), False)
         ranked.sort(key=lambda item: -item[0])
-        return tuple(sentence for _, sentence in ranked[:4])
+        return _keep_concrete(ranked, REASONS_SHOWN, CONCRETE_REASONS)
 
     def _describe(self, position: int) -> str:
         return f"{self._names[position]} by {self._artist_names[position]}"
@@ -724,6 +759,22 @@ class Recommender:
         if percentile <= 0.3 and adventurousness >= 0.5:
             return f"A lesser-known find (popularity {raw}/100)"
         return f"Popularity {raw}/100"
+
+
+def _keep_concrete(
+    ranked: list[tuple[float, str, bool]], shown: int, concrete: int
+) -> tuple[str, ...]:
+    """The strongest ``shown`` reasons, with weaker concrete ones swapped in for the weakest
+    vague ones until ``concrete`` of them name an item (when enough exist)."""
+    kept = ranked[:shown]
+    spare = [item for item in ranked[shown:] if item[2]]
+    while sum(item[2] for item in kept) < concrete and spare:
+        vague = [i for i, item in enumerate(kept) if not item[2]]
+        if not vague:
+            break
+        kept[vague[-1]] = spare.pop(0)
+    kept.sort(key=lambda item: -item[0])
+    return tuple(sentence for _, sentence, _ in kept)
 
 
 def served_weights(scoring: Mapping[str, Any] | None) -> dict[str, ScoringWeights]:
