@@ -123,6 +123,8 @@ class ScoringWeights:
     # Exponent on each item-item cosine of that term (1: plain cosine; >1 favours strong links).
     listening_locality: float = 1.0
     popularity: float = 0.15
+    # Extra popularity slope the adventurousness dial applies around its default of 0.5.
+    dial_popularity: float = 1.0
     preference: float = 0.5
     cold_start_preference: float = 1.0
     # Content cosine is capped at 1 - band * adventurousness (the distance band).
@@ -431,6 +433,10 @@ class Recommender:
         # 1 at adventurousness 0, 0 at 2/3, -1/2 at 1: popular first when playing safe, the
         # long tail first when exploring.
         terms["popularity"] = w.popularity * (1.0 - 1.5 * a) * self._popularity
+        # The dial's own popularity lever (issue #11, bench/dial.py): zero at the default 0.5 (so
+        # the settings tuned there keep their meaning), favouring the head below it and the long
+        # tail above it, linearly, so popularity and distance move monotonically with the dial.
+        terms["popularity"] += w.dial_popularity * (1.0 - 2.0 * a) * (self._popularity - 0.5)
 
         if preference is not None:
             pull = w.cold_start_preference if cold else w.preference

@@ -37,17 +37,23 @@ class ServedMixmapRanker:
     name = "Mixmap as served"
     SHOWN = 50
 
-    def __init__(self, context: str = "playlist") -> None:
+    def __init__(self, context: str = "playlist", adventurousness: float = ADVENTUROUSNESS) -> None:
         if context not in ("playlist", "history"):
             raise ValueError("context must be 'playlist' or 'history'")
         self.context = context
+        self.adventurousness = adventurousness
 
     @classmethod
     def on_bundle(
-        cls, bundle: Any, data: TrainingData, scoring: dict[str, Any] | None, context: str
+        cls,
+        bundle: Any,
+        data: TrainingData,
+        scoring: dict[str, Any] | None,
+        context: str,
+        adventurousness: float = ADVENTUROUSNESS,
     ) -> ServedMixmapRanker:
         """An already trained model carrying ``scoring`` (as ``ml train`` would write it)."""
-        ranker = cls(context)
+        ranker = cls(context, adventurousness)
         served = copy.copy(bundle)
         served.scoring = normalise_settings(scoring)
         ranker.bundle_ = served
@@ -68,7 +74,7 @@ class ServedMixmapRanker:
                 history_ids,
                 k=self.SHOWN,
                 exclusions=exclusions,
-                adventurousness=ADVENTUROUSNESS,
+                adventurousness=self.adventurousness,
                 exclude_listener=query.listener_id,
             )
         else:
@@ -76,12 +82,12 @@ class ServedMixmapRanker:
                 history_events(history_ids, query.weights),
                 k=self.SHOWN,
                 exclusions=exclusions,
-                adventurousness=ADVENTUROUSNESS,
+                adventurousness=self.adventurousness,
                 exclude_listener=query.listener_id,
             )
         relevance = recommender.relevance(
             TrackWeights.from_positive(query.history, query.weights),
-            adventurousness=ADVENTUROUSNESS,
+            adventurousness=self.adventurousness,
             exclude_listener=query.listener_id,
             context=self.context,
         ).astype(np.float64)
