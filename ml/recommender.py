@@ -123,8 +123,9 @@ class ScoringWeights:
     # Exponent on each item-item cosine of that term (1: plain cosine; >1 favours strong links).
     listening_locality: float = 1.0
     popularity: float = 0.15
-    # Extra popularity slope the adventurousness dial applies around its default of 0.5.
-    dial_popularity: float = 1.0
+    # Extra popularity slope the adventurousness dial applies around its default of 0.5, as a
+    # share of the summed weights of the history terms (content ... listening_cooccurrence).
+    dial_popularity: float = 0.3
     preference: float = 0.5
     cold_start_preference: float = 1.0
     # Content cosine is capped at 1 - band * adventurousness (the distance band).
@@ -436,7 +437,18 @@ class Recommender:
         # The dial's own popularity lever (issue #11, bench/dial.py): zero at the default 0.5 (so
         # the settings tuned there keep their meaning), favouring the head below it and the long
         # tail above it, linearly, so popularity and distance move monotonically with the dial.
-        terms["popularity"] += w.dial_popularity * (1.0 - 2.0 * a) * (self._popularity - 0.5)
+        # Relative to the weight of the terms that pull towards the history, so the dial keeps
+        # its reach whatever weights ``ml tune`` chose (tuned history weights are ~3x defaults).
+        reach = (
+            w.content
+            + w.collaborative
+            + w.collaborative_artist
+            + w.artist
+            + w.cooccurrence
+            + w.listening_cooccurrence
+        )
+        lever = w.dial_popularity * reach * (1.0 - 2.0 * a)
+        terms["popularity"] += lever * (self._popularity - 0.5)
 
         if preference is not None:
             pull = w.cold_start_preference if cold else w.preference
