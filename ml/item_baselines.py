@@ -125,6 +125,11 @@ class EaseBaseline:
         return scores
 
     def describe(self) -> str:
+        if not hasattr(self, "items_"):  # before fit (the tuning log names every setting)
+            return (
+                f"lambda={self.regularization:g}; the {self.max_items} tracks with the most "
+                f"training listeners (at least {self.min_count}; others rank last)"
+            )
         return (
             f"lambda={self.regularization:g}; {len(self.items_)} tracks with "
             f">= {self.min_count_seen_} training listeners (others rank last)"

@@ -82,3 +82,9 @@ def test_the_harness_tunes_both_on_validation():
     assert len(grids["RP3beta"]) == 6 and len(grids["EASE^R"]) == 3
     settings = {factory().describe() for factory in grids["RP3beta"]}
     assert "alpha=1, beta=0, top_k=200" in settings  # P3alpha is one of the choices
+
+
+def test_settings_can_be_described_before_fitting():
+    # run_protocol logs every tried setting from fresh factories.
+    assert "lambda=100" in EaseBaseline(100.0).describe()
+    assert "alpha=0.5" in RP3betaBaseline(alpha=0.5).describe()
