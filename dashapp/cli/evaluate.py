@@ -116,6 +116,10 @@ def evaluate_command(
             click.echo("\nPaired differences on this split (Mixmap minus model, 95 % CI):\n")
             for line in verdict(run, seed=seed):
                 click.echo(f"- {line}")
+            if served is not None:
+                click.echo("\nMixmap as served minus model (95 % CI):\n")
+                for line in verdict(run, model="Mixmap as served", seed=seed):
+                    click.echo(f"- {line}")
         click.echo(f"\n({run.seconds:.0f} s for this protocol)")
     click.echo(f"\nTotal {time.perf_counter() - started:.0f} s", err=True)
 
