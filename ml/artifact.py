@@ -92,6 +92,9 @@ class ModelBundle:
     interactions_until_id: int = 0
     # Families, cluster cards (ml.cluster_cards.ClusterAtlas); None in bundles from before them.
     atlas: ClusterAtlas | None = None
+    # The scoring settings served per context, with their sources (ml.scoring_settings). None
+    # (bundles trained before issue #11, which unpickle with the class default): defaults.
+    scoring: dict[str, Any] | None = None
 
     @property
     def n_tracks(self) -> int:

@@ -34,6 +34,7 @@ from ml.baselines import (
     standardised_audio_features,
 )
 from ml.feedback import TrackWeights
+from ml.item_baselines import EaseBaseline, RP3betaBaseline
 from ml.metrics import (
     CLICK_LIST,
     bootstrap_interval,
@@ -48,6 +49,7 @@ from ml.metrics import (
 )
 from ml.protocols import Listener, Protocol, Query, TrainingData
 from ml.recommender import Exclusions, Preferences, Recommender, ScoringWeights
+from ml.served_ranker import ServedMixmapRanker
 
 # Metrics per listener, in table order; "clicks" is better when lower.
 LISTENER_METRICS: tuple[str, ...] = ("ndcg@10", "r-precision", "recall@10", "recall@50", "clicks")
@@ -200,7 +202,7 @@ def tune(
 
 
 def baseline_candidates(seed: int = 0) -> list[Candidate]:
-    """The seven baselines, each with the small grid tuned on validation."""
+    """The nine baselines, each with the small grid tuned on validation."""
     return [
         Candidate("random", [lambda: RandomBaseline(seed)]),
         Candidate(
@@ -232,6 +234,19 @@ def baseline_candidates(seed: int = 0) -> list[Candidate]:
                 lambda f=f, r=r: ImplicitAlsBaseline(factors=f, regularization=r, seed=seed)
                 for f, r in ((32, 0.1), (64, 0.1), (128, 1.0))
             ],
+        ),
+        # The strongest simple item-based models (Dacrema et al. 2019), issue #11.
+        Candidate(
+            "RP3beta",
+            [
+                lambda a=a, b=b: RP3betaBaseline(alpha=a, beta=b)
+                for a in (0.5, 1.0)
+                for b in (0.0, 0.3, 0.6)
+            ],
+        ),
+        Candidate(
+            "EASE^R",
+            [lambda r=r: EaseBaseline(regularization=r) for r in (10.0, 100.0, 500.0)],
         ),
     ]
 
@@ -525,6 +540,7 @@ def run_protocol(
     mixmap_trainer: Callable[[TrainingData], Any] | None = None,
     mixmap_grid: Sequence[dict[str, float]] = MIXMAP_GRID,
     rerank_caps: Sequence[int] = RERANK_CAPS,
+    served_scoring: dict[str, Any] | None = None,
 ) -> ProtocolRun:
     """Tune every model on (a sample of) validation, then report each on ``split``."""
     started = time.perf_counter()
@@ -545,30 +561,25 @@ def run_protocol(
         ]
         say(f"{candidate.name} [{report.settings}]: {split} ndcg@10 {report.mean('ndcg@10'):.4f}")
         reports.append(report)
-    if include_mixmap:
+    if include_mixmap or served_scoring is not None:
         say("Mixmap: training on the protocol's training rows")
         base = MixmapRanker(trainer=mixmap_trainer).fit(protocol.training)
-        variants = [base.with_weights(weights) for weights in mixmap_grid]
-        scores = []
-        for variant in variants:
-            report = evaluate_ranker(variant, protocol, validation, "validation", fitted=True)
-            scores.append(report.mean(TUNING_METRIC))
-            say(f"  Mixmap [{variant.describe()}]: {TUNING_METRIC} {scores[-1]:.4f}")
-        best = variants[int(np.argmax(scores))]
-        for cap in rerank_caps:
-            variant = base.with_weights({**best.weights, "max_per_artist": cap}, rerank=True)
-            variants.append(variant)
-            scores.append(
-                evaluate_ranker(variant, protocol, validation, "validation", fitted=True).mean(
-                    TUNING_METRIC
-                )
-            )
-            say(f"  Mixmap [{variant.describe()}]: {TUNING_METRIC} {scores[-1]:.4f}")
-        tuning["Mixmap"] = [(v.describe(), s) for v, s in zip(variants, scores, strict=True)]
-        chosen = variants[int(np.argmax(scores))]
+    if include_mixmap:
+        chosen, tuning["Mixmap"] = tune_mixmap(
+            base, protocol, validation, mixmap_grid, rerank_caps, say
+        )
         report = evaluate_ranker(chosen, protocol, evaluated, split, fitted=True, audio=audio)
         reports.append(replace(report, fit_seconds=base_fit_seconds(base)))
         say(f"Mixmap [{report.settings}]: {split} ndcg@10 {report.mean('ndcg@10'):.4f}")
+    if served_scoring is not None:
+        # The settings the next `ml train` writes into the artifact, through the public
+        # recommend()/continue_playlist() path (MMR and artist cap included).
+        served = ServedMixmapRanker.on_bundle(
+            base.bundle_, protocol.training, served_scoring, context_of(protocol)
+        )
+        report = evaluate_ranker(served, protocol, evaluated, split, fitted=True, audio=audio)
+        reports.append(replace(report, fit_seconds=base_fit_seconds(base)))
+        say(f"Mixmap as served [{report.settings}]: {split} ndcg@10 {report.mean('ndcg@10'):.4f}")
     return ProtocolRun(
         protocol=protocol.name,
         split=split,
@@ -577,6 +588,39 @@ def run_protocol(
         tuning=tuning,
         seconds=time.perf_counter() - started,
     )
+
+
+def tune_mixmap(
+    base: MixmapRanker,
+    protocol: Protocol,
+    validation: Sequence[Listener],
+    grid: Sequence[dict[str, float]] = MIXMAP_GRID,
+    rerank_caps: Sequence[int] = RERANK_CAPS,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[MixmapRanker, list[tuple[str, float]]]:
+    """Mixmap's best scoring weights on validation (relevance grid, then the shown list with each
+    artist cap for the winner); returns the chosen variant and (settings, score) for each tried."""
+    say = progress or (lambda _message: None)
+    variants = [base.with_weights(weights) for weights in grid]
+    scores = []
+    for variant in variants:
+        report = evaluate_ranker(variant, protocol, validation, "validation", fitted=True)
+        scores.append(report.mean(TUNING_METRIC))
+        say(f"  Mixmap [{variant.describe()}]: {TUNING_METRIC} {scores[-1]:.4f}")
+    best = variants[int(np.argmax(scores))]
+    for cap in rerank_caps:
+        variant = base.with_weights({**best.weights, "max_per_artist": cap}, rerank=True)
+        variants.append(variant)
+        report = evaluate_ranker(variant, protocol, validation, "validation", fitted=True)
+        scores.append(report.mean(TUNING_METRIC))
+        say(f"  Mixmap [{variant.describe()}]: {TUNING_METRIC} {scores[-1]:.4f}")
+    tried = [(v.describe(), score) for v, score in zip(variants, scores, strict=True)]
+    return variants[int(np.argmax(scores))], tried
+
+
+def context_of(protocol: Protocol) -> str:
+    """The serving context a protocol measures: playlists continue, Last.fm users have histories."""
+    return "playlist" if protocol.target_label == "track" else "history"
 
 
 def base_fit_seconds(ranker: MixmapRanker) -> float:

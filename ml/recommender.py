@@ -25,8 +25,8 @@ only, from the terms that contributed most. Nothing here loops over the catalogu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from typing import Any
 
@@ -46,6 +46,7 @@ from ml.listeners import (
 )
 from ml.moods import MOODS, moods_mask
 from ml.schema import AUDIO_FEATURES, HistoryEvent
+from ml.scoring_settings import CONTEXTS, normalise_settings
 
 # Audio features a "matches your taste" reason may name, with words for low and high values.
 FEATURE_WORDS: dict[str, tuple[str, str]] = {
@@ -65,6 +66,12 @@ DISTINCTIVE_Z = 0.5
 MATCH_Z = 0.75
 # A source must contribute at least this much to a score to be given as a reason.
 REASON_MIN = 0.02
+# Reasons shown per pick, and how many of them must name a concrete item (a track, an artist, a
+# listener group, a cluster): "popular" or "matches your taste" alone explains nothing.
+REASONS_SHOWN = 4
+CONCRETE_REASONS = 2
+# A cold-start pick is compared with this many best-known tracks that fit the preferences.
+ANCHOR_POOL = 200
 
 
 class UnknownTrackError(ValueError):
@@ -116,6 +123,9 @@ class ScoringWeights:
     # Exponent on each item-item cosine of that term (1: plain cosine; >1 favours strong links).
     listening_locality: float = 1.0
     popularity: float = 0.15
+    # Extra popularity slope the adventurousness dial applies around its default of 0.5, as a
+    # share of the summed weights of the history terms (content ... listening_cooccurrence).
+    dial_popularity: float = 0.3
     preference: float = 0.5
     cold_start_preference: float = 1.0
     # Content cosine is capped at 1 - band * adventurousness (the distance band).
@@ -159,12 +169,19 @@ class Recommender:
         feedback: FeedbackWeights | None = None,
         exclude_heard: bool = True,
         atlas: Any = None,
+        context_weights: Mapping[str, ScoringWeights] | None = None,
     ) -> None:
         features = np.asarray(features, dtype=np.float32)
         if len(tracks) != len(features):
             raise ValueError("tracks and features must have one row per track")
         self.tracks = tracks.reset_index(drop=True)
         self.weights = weights or ScoringWeights()
+        # Per context ("history", "playlist", "seed"; ml.scoring_settings): the weights each
+        # entry point scores and re-ranks with. Missing contexts use ``weights``.
+        self.context_weights = {
+            mode: context_weights.get(mode, self.weights) if context_weights else self.weights
+            for mode in CONTEXTS
+        }
         self.feedback = feedback or (listeners.feedback if listeners is not None else None)
         self.exclude_heard = exclude_heard
         self.listeners = listeners
@@ -217,7 +234,15 @@ class Recommender:
 
     @classmethod
     def from_bundle(cls, bundle: Any, **options: Any) -> Recommender:
-        """A recommender over a ``ml.artifact.ModelBundle`` (options go to ``__init__``)."""
+        """A recommender over a ``ml.artifact.ModelBundle`` (options go to ``__init__``).
+
+        The scoring weights of every context come from the artifact (``bundle.scoring``, written
+        by training from ``ml tune``'s settings): what the app serves is what was evaluated.
+        Only the evaluation harness passes ``weights`` to try other settings on one model.
+        """
+        if "weights" not in options and "context_weights" not in options:
+            served = served_weights(getattr(bundle, "scoring", None))
+            options = {**options, "weights": served["history"], "context_weights": served}
         return cls(
             tracks=bundle.tracks,
             features=bundle.features,
@@ -227,6 +252,10 @@ class Recommender:
             atlas=getattr(bundle, "atlas", None),
             **options,
         )
+
+    def weights_for(self, mode: str) -> ScoringWeights:
+        """The weights one context ("history", "playlist" or "seed") is served with."""
+        return self.context_weights[mode]
 
     def _prepare_cooccurrence(
         self, cooccurrence: sparse.spmatrix | None, n: int
@@ -258,14 +287,18 @@ class Recommender:
         track_filter: TrackFilter | None = None,
         adventurousness: float = 0.5,
         now: datetime | None = None,
+        exclude_listener: str | None = None,
     ) -> list[Recommendation]:
         """The best ``k`` tracks for a listener (see the module docstring).
 
         ``now`` anchors the recency decay; by default the newest event, so a replayed history
-        gives the same list.
+        gives the same list. ``exclude_listener`` (offline evaluation only) keeps a stored
+        listener out of its own neighbours, as in ``relevance``.
         """
         weights = summarise_history(history, self._ids, now, self.feedback)
-        scored = self._score(weights, preferences or Preferences(), adventurousness, "history")
+        scored = self._score(
+            weights, preferences or Preferences(), adventurousness, "history", exclude_listener
+        )
         allowed = self._allowed(exclusions, track_filter)
         allowed[weights.banned] = False
         allowed[weights.liked] = False
@@ -293,17 +326,19 @@ class Recommender:
         exclusions: Exclusions | None = None,
         track_filter: TrackFilter | None = None,
         adventurousness: float = 0.5,
+        exclude_listener: str | None = None,
     ) -> list[Recommendation]:
         """Tracks to add to a playlist; its last tracks weigh most (that is where it goes on).
 
         Unknown track ids are ignored; an empty playlist gets popular, diverse picks.
+        ``exclude_listener`` is for offline evaluation, as in ``recommend``.
         """
         positions = self._ids.get_indexer(_as_objects(track_ids))
         positions = positions[positions >= 0]
         # Linear ramp from 1/2 (first track) to 1 (last track).
         ramp = np.linspace(0.5, 1.0, len(positions)) if len(positions) else np.zeros(0)
         weights = TrackWeights.from_positive(positions, ramp * 2)
-        scored = self._score(weights, Preferences(), adventurousness, "playlist")
+        scored = self._score(weights, Preferences(), adventurousness, "playlist", exclude_listener)
         allowed = self._allowed(exclusions, track_filter)
         allowed[positions] = False
         return self._select(scored, allowed, k)
@@ -325,15 +360,16 @@ class Recommender:
         preferences: Preferences | None = None,
         adventurousness: float = 0.5,
         exclude_listener: str | None = None,
+        context: str = "history",
     ) -> np.ndarray:
         """The blended score of every track before filters and re-ranking (for evaluation).
 
         ``exclude_listener`` keeps one stored listener out of the collaborative signal and the
         listening co-occurrence (the playlist being evaluated must not be its own neighbour, nor
-        link its own tracks).
+        link its own tracks). ``context`` picks whose served weights score (see ``weights_for``).
         """
         scored = self._score(
-            weights, preferences or Preferences(), adventurousness, "history", exclude_listener
+            weights, preferences or Preferences(), adventurousness, context, exclude_listener
         )
         return scored.total
 
@@ -352,7 +388,7 @@ class Recommender:
         mode: str,
         exclude_listener: str | None = None,
     ) -> _Scored:
-        w = self.weights
+        w = self.weights_for(mode)
         a = float(np.clip(adventurousness, 0.0, 1.0))
         n = self.n_tracks
         terms: dict[str, np.ndarray] = {}
@@ -406,6 +442,21 @@ class Recommender:
         # 1 at adventurousness 0, 0 at 2/3, -1/2 at 1: popular first when playing safe, the
         # long tail first when exploring.
         terms["popularity"] = w.popularity * (1.0 - 1.5 * a) * self._popularity
+        # The dial's own popularity lever (issue #11, bench/dial.py): zero at the default 0.5 (so
+        # the settings tuned there keep their meaning), favouring the head below it and the long
+        # tail above it, linearly, so popularity and distance move monotonically with the dial.
+        # Relative to the weight of the terms that pull towards the history, so the dial keeps
+        # its reach whatever weights ``ml tune`` chose (tuned history weights are ~3x defaults).
+        reach = (
+            w.content
+            + w.collaborative
+            + w.collaborative_artist
+            + w.artist
+            + w.cooccurrence
+            + w.listening_cooccurrence
+        )
+        lever = w.dial_popularity * reach * (1.0 - 2.0 * a)
+        terms["popularity"] += lever * (self._popularity - 0.5)
 
         if preference is not None:
             pull = w.cold_start_preference if cold else w.preference
@@ -507,7 +558,7 @@ class Recommender:
         if k <= 0 or not allowed.any():
             return []
         total = np.where(allowed, scored.total, -np.inf)
-        pool = top_indices(total, max(self.weights.pool_size, 3 * k))
+        pool = top_indices(total, max(self.weights_for(scored.mode).pool_size, 3 * k))
         pool = pool[np.isfinite(total[pool])]
         chosen = np.asarray(
             self._mmr(pool, total[pool], k, scored.adventurousness, scored.mode), dtype=np.int64
@@ -533,17 +584,33 @@ class Recommender:
             block = scored.cooccurrence_rows[:, chosen].toarray()
             partner = weights.positive[np.argmax(block, axis=0)]
             context["partner"] = np.where(block.max(axis=0) > 0, partner, -1)
+        elif scored.preferences is not None and not scored.preferences.is_empty:
+            context["anchor"] = self._preference_anchors(chosen, scored.preferences)
         if "listening_cooccurrence" in scored.terms and self.listeners is not None:
             context["co_listened"] = self.listeners.listening_partners(
                 weights, chosen, scored.exclude_listener
             )
         return context
 
+    def _preference_anchors(self, chosen: np.ndarray, preferences: Preferences) -> np.ndarray:
+        """Per chosen track (cold start), the closest of the best-known tracks that fit the
+        stated preferences, itself excluded; -1 when none fits."""
+        match = self._preference_match(preferences)
+        if match is None or not match.any():
+            return np.full(len(chosen), -1, dtype=np.int64)
+        fitting = np.flatnonzero(match > 0)
+        known = fitting[top_indices(self._popularity[fitting], ANCHOR_POOL)]
+        similarity = self._unit[chosen] @ self._unit[known].T
+        similarity[chosen[:, None] == known[None, :]] = -np.inf
+        if similarity.shape[1] == 0:
+            return np.full(len(chosen), -1, dtype=np.int64)
+        return known[np.argmax(similarity, axis=1)]
+
     def _mmr(
         self, pool: np.ndarray, scores: np.ndarray, k: int, adventurousness: float, mode: str
     ) -> list[int]:
         """Greedy maximal marginal relevance over ``pool`` (sorted best first)."""
-        w = self.weights
+        w = self.weights_for(mode)
         spread = scores[0] - scores[-1] if len(scores) else 0.0
         relevance = (scores - scores[-1]) / spread if spread > 0 else np.ones(len(scores))
         diversity = w.diversity_min + (0 if mode == "seed" else w.diversity_span * adventurousness)
@@ -594,15 +661,24 @@ class Recommender:
         context: dict[str, np.ndarray],
         column: int,
     ) -> tuple[str, ...]:
-        ranked: list[tuple[float, str]] = []
+        ranked: list[tuple[float, str, bool]] = []  # strength, sentence, names a concrete item
 
-        def add(strength: float, sentence: str | None) -> None:
-            if sentence and sentence not in (text for _, text in ranked):
-                ranked.append((strength, sentence))
+        def add(strength: float, sentence: str | None, concrete: bool = True) -> None:
+            if sentence and sentence not in (text for _, text, _ in ranked):
+                ranked.append((strength, sentence, concrete))
 
         weights = scored.weights
-        if "nearest" in context and sources.get("content", 0) > REASON_MIN:
-            add(sources["content"], self._nearest_reason(int(context["nearest"][column]), scored))
+        if "nearest" in context:
+            # Always offered (a concrete track the pick sounds closest to); it leads only when
+            # the content term contributed.
+            add(
+                max(sources.get("content", 0.0), 0.012),
+                self._nearest_reason(int(context["nearest"][column]), scored),
+            )
+        elif "anchor" in context:
+            anchor = int(context["anchor"][column])
+            if anchor >= 0:
+                add(0.012, f"Sounds like {self._describe(anchor)}, a favourite in your choices")
         if "partner" in context and sources.get("cooccurrence", 0) > REASON_MIN:
             partner = int(context["partner"][column])
             if partner >= 0:
@@ -615,26 +691,30 @@ class Recommender:
                     f"Listeners who played {self._describe(partner)} also played this",
                 )
         if sources.get("collaborative", 0) > REASON_MIN:
+            concrete = True
             if scored.collaborative.tracks[position] > 0.05:
-                text = "Listeners like you play it"
+                text, concrete = "Listeners like you play it", False
             else:
                 text = f"Listeners like you play {self._artist_names[position]}"
             if scored.mode == "seed":
-                text = f"Listeners who play {self._describe(weights.positive[0])} also play it"
+                text, concrete = (
+                    f"Listeners who play {self._describe(weights.positive[0])} also play it",
+                    True,
+                )
             elif scored.mode == "playlist":
-                text = "Listeners who play this playlist's tracks play it too"
-            add(sources["collaborative"], text)
+                text, concrete = "Listeners who play this playlist's tracks play it too", False
+            add(sources["collaborative"], text, concrete)
         if sources.get("artist", 0) > REASON_MIN:
             add(sources["artist"], f"More from {self._artist_names[position]}, an artist you like")
         if sources.get("preference", 0) > REASON_MIN:
             for sentence in self._preference_reasons(position, scored.preferences):
-                add(sources["preference"], sentence)
+                add(sources["preference"], sentence, sentence.startswith("By "))
         add(sources.get("cluster", 0.0) + 0.01, self._cluster_reason(position, scored))
         if "profile" in context:
-            add(0.015, self._feature_reason(position, scored, context["profile"]))
-        add(0.005, self._popularity_reason(position, scored.adventurousness))
+            add(0.015, self._feature_reason(position, scored, context["profile"]), False)
+        add(0.005, self._popularity_reason(position, scored.adventurousness), False)
         ranked.sort(key=lambda item: -item[0])
-        return tuple(sentence for _, sentence in ranked[:4])
+        return _keep_concrete(ranked, REASONS_SHOWN, CONCRETE_REASONS)
 
     def _describe(self, position: int) -> str:
         return f"{self._names[position]} by {self._artist_names[position]}"
@@ -711,6 +791,40 @@ def _cluster_phrase(name: str, card: Any) -> str:
     """``"Latin Pop & Reggaeton: 58 % reggaeton, 22 % latin"``: the name and what is in it."""
     summary = card.genre_summary() if card is not None else ""
     return f"{name}: {summary}" if summary else name
+def _keep_concrete(
+    ranked: list[tuple[float, str, bool]], shown: int, concrete: int
+) -> tuple[str, ...]:
+    """The strongest ``shown`` reasons, with weaker concrete ones swapped in for the weakest
+    vague ones until ``concrete`` of them name an item (when enough exist)."""
+    kept = ranked[:shown]
+    spare = [item for item in ranked[shown:] if item[2]]
+    while sum(item[2] for item in kept) < concrete and spare:
+        vague = [i for i, item in enumerate(kept) if not item[2]]
+        if not vague:
+            break
+        kept[vague[-1]] = spare.pop(0)
+    kept.sort(key=lambda item: -item[0])
+    return tuple(sentence for _, sentence, _ in kept)
+
+
+def served_weights(scoring: Mapping[str, Any] | None) -> dict[str, ScoringWeights]:
+    """``ScoringWeights`` per context from an artifact's ``scoring`` settings (None: defaults).
+
+    An unknown field name is refused rather than ignored: a setting that silently did nothing
+    would break "served = evaluated".
+    """
+    known = {f.name for f in fields(ScoringWeights)}
+    result = {}
+    for context, entry in normalise_settings(dict(scoring or {})).items():
+        unknown = sorted(set(entry["weights"]) - known)
+        if unknown:
+            raise ValueError(f"unknown scoring weights for {context!r}: {', '.join(unknown)}")
+        overrides: dict[str, Any] = dict(entry["weights"])
+        for name in ("max_per_artist", "pool_size"):  # counts, not blend weights
+            if name in overrides:
+                overrides[name] = int(overrides[name])
+        result[context] = replace(ScoringWeights(), **overrides)
+    return result
 
 
 def _as_objects(values: Sequence[str]) -> np.ndarray:

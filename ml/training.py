@@ -36,6 +36,7 @@ from ml.features import TrackFeaturizer, track_ratings
 from ml.listeners import EVENT_COLUMNS, ListenerModel
 from ml.moods import assign_moods
 from ml.schema import validate_catalogue_frame
+from ml.scoring_settings import normalise_settings
 
 Progress = Callable[[str], None]
 
@@ -67,9 +68,12 @@ def train_model(
     *,
     interactions_until_id: int = 0,
     now: datetime | None = None,
+    scoring: dict[str, Any] | None = None,
 ) -> ModelBundle:
     """Train every model on ``catalogue`` (CATALOGUE_COLUMNS) and ``events`` (listener, track_id,
-    kind, at); ``playlists`` (playlist_id, track_id) are curated playlists for co-occurrence."""
+    kind, at); ``playlists`` (playlist_id, track_id) are curated playlists for co-occurrence;
+    ``scoring`` are the per-context scoring settings the artifact will serve
+    (``ml.scoring_settings``; None: defaults)."""
     params = params or TrainParams()
     say = progress or (lambda _message: None)
     timings: dict[str, float] = {}
@@ -178,6 +182,7 @@ def train_model(
         params=params.as_dict(),
         data_hash=data_hash,
         interactions_until_id=int(interactions_until_id),
+        scoring=normalise_settings(scoring),
     )
 
 

@@ -7,15 +7,20 @@ prints one markdown table per protocol for the chosen split (docs/EVALUATION.md 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from dashapp.cli.ml import ml_group
 from db.importers.catalogue import parse_catalogue
+from db.importers.frames import CatalogueFrames
 from db.importers.hetrec import read_hetrec
 from ml.evaluation import markdown_table, run_protocol, verdict
-from ml.protocols import lastfm_artists, playlist_continuation
+from ml.protocols import Protocol, lastfm_artists, playlist_continuation
+from ml.scoring_settings import SETTINGS_FILE, read_settings, write_settings
+from ml.tuning import tune_scoring_settings
 
 TIDYTUESDAY_FILE = Path("tidytuesday") / "spotify_songs.csv"
 HETREC_FOLDER = Path("hetrec2011-lastfm-2k")
@@ -56,6 +61,15 @@ HETREC_FOLDER = Path("hetrec2011-lastfm-2k")
     is_flag=True,
     help="Run Mixmap only (baseline results do not depend on Mixmap's settings).",
 )
+@click.option(
+    "--settings",
+    "settings_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=SETTINGS_FILE,
+    show_default=True,
+    help="Served scoring settings for the 'Mixmap as served' row (what `ml train` serves).",
+)
+@with_appcontext
 def evaluate_command(
     data_dir: Path,
     protocol: str,
@@ -64,23 +78,12 @@ def evaluate_command(
     seed: int,
     no_mixmap: bool,
     no_baselines: bool,
+    settings_path: Path,
 ) -> None:
     """Evaluate Mixmap and the baselines; print a markdown table per protocol."""
-    csv_path = data_dir / TIDYTUESDAY_FILE
-    if not csv_path.is_file():
-        raise click.ClickException(
-            f"{csv_path} not found: pass --data pointing at the shared data folder"
-        )
     started = time.perf_counter()
-    click.echo(f"Reading {csv_path} ...", err=True)
-    parsed = parse_catalogue(csv_path)
-    frames = parsed.frames
-    builders = []
-    if protocol in ("playlist", "all"):
-        builders.append(lambda: playlist_continuation(frames, seed))
-    if protocol in ("lastfm", "all"):
-        hetrec = read_hetrec(data_dir / HETREC_FOLDER)
-        builders.append(lambda: lastfm_artists(frames, hetrec, seed))
+    builders = protocol_builders(data_dir, protocol, seed)
+    served = None if no_mixmap else read_settings(settings_path)
 
     for build in builders:
         built = build()
@@ -92,6 +95,7 @@ def evaluate_command(
             seed=seed,
             include_mixmap=not no_mixmap,
             candidates=[] if no_baselines else None,
+            served_scoring=served,
             progress=lambda message: click.echo(message, err=True),
         )
         click.echo(f"\n### {built.name} — {split} split, {run.listeners} listeners\n")
@@ -112,5 +116,72 @@ def evaluate_command(
             click.echo("\nPaired differences on this split (Mixmap minus model, 95 % CI):\n")
             for line in verdict(run, seed=seed):
                 click.echo(f"- {line}")
+            if served is not None:
+                click.echo("\nMixmap as served minus model (95 % CI):\n")
+                for line in verdict(run, model="Mixmap as served", seed=seed):
+                    click.echo(f"- {line}")
         click.echo(f"\n({run.seconds:.0f} s for this protocol)")
     click.echo(f"\nTotal {time.perf_counter() - started:.0f} s", err=True)
+
+
+def protocol_builders(data_dir: Path, protocol: str, seed: int) -> list[Callable[[], Protocol]]:
+    """Lazily built protocols over the real data files (``protocol``: playlist, lastfm or all)."""
+    csv_path = data_dir / TIDYTUESDAY_FILE
+    if not csv_path.is_file():
+        raise click.ClickException(
+            f"{csv_path} not found: pass --data pointing at the shared data folder"
+        )
+    click.echo(f"Reading {csv_path} ...", err=True)
+    frames: CatalogueFrames = parse_catalogue(csv_path).frames
+    builders: list[Callable[[], Protocol]] = []
+    if protocol in ("playlist", "all"):
+        builders.append(lambda: playlist_continuation(frames, seed))
+    if protocol in ("lastfm", "all"):
+        hetrec = read_hetrec(data_dir / HETREC_FOLDER)
+        builders.append(lambda: lastfm_artists(frames, hetrec, seed))
+    return builders
+
+
+@ml_group.command("tune")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("../shared/data"),
+    show_default=True,
+)
+@click.option(
+    "--protocol",
+    type=click.Choice(["playlist", "lastfm", "all"]),
+    default="all",
+    show_default=True,
+    help="playlist tunes the playlist (and seed) context, lastfm the history context.",
+)
+@click.option("--sample", type=click.IntRange(min=1), default=None, help="Validation sample.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=SETTINGS_FILE,
+    show_default=True,
+    help="Where to write the settings the next `ml train` puts into the artifact.",
+)
+@with_appcontext
+def tune_command(data_dir: Path, protocol: str, sample: int | None, seed: int, out: Path) -> None:
+    """Choose the served scoring settings per context on validation; the next train serves them.
+
+    Contexts not tuned by this run keep what ``--out`` already holds.
+    """
+    started = time.perf_counter()
+    protocols = [build() for build in protocol_builders(data_dir, protocol, seed)]
+    tuned = tune_scoring_settings(
+        protocols, seed=seed, sample=sample, progress=lambda m: click.echo(m, err=True)
+    )
+    settings = read_settings(out) if out.exists() else tuned
+    for context, entry in tuned.items():
+        if entry["source"] != "defaults":
+            settings[context] = entry
+    path = write_settings(settings, out)
+    for context, entry in settings.items():
+        click.echo(f"{context}: {entry['weights'] or 'defaults'} ({entry['source']})")
+    click.echo(f"Wrote {path} in {time.perf_counter() - started:.0f} s; `ml train` serves it next.")

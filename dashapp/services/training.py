@@ -44,6 +44,7 @@ from ml.gate import (
     split_holdout,
     top_list_changes,
 )
+from ml.scoring_settings import read_settings
 from ml.training import TrainParams, train_model
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ def train_from_database(
     *,
     sample: int | None = None,
     params: TrainParams | None = None,
+    scoring_settings_path: str | os.PathLike[str] | None = None,
 ) -> str:
     """Train on the stored catalogue and feedback, store it and activate it; return its version.
 
@@ -115,7 +117,17 @@ def train_from_database(
     params = params or TrainParams()
     say("Reading the catalogue and feedback")
     catalogue, events, playlists, until_id = _training_data(sample, params)
-    bundle = train_model(catalogue, events, params, say, playlists, interactions_until_id=until_id)
+    # The served scoring settings come from `ml tune` (ml/scoring_settings.json) into the
+    # artifact; the web process reads them from the artifact only.
+    bundle = train_model(
+        catalogue,
+        events,
+        params,
+        say,
+        playlists,
+        interactions_until_id=until_id,
+        scoring=read_settings(scoring_settings_path),
+    )
     say("Saving the model in the registry")
     extra = {"sampled_tracks": len(catalogue)} if sample is not None else {}
     info = _publish(bundle, model_dir, extra)
@@ -234,7 +246,13 @@ def _train_and_gate(
     train_events, holdout = split_holdout(events, seed=params.random_state)
     say(f"Holding out the latest feedback of {len(holdout)} listeners")
     bundle = train_model(
-        catalogue, train_events, params, say, playlists, interactions_until_id=until_id
+        catalogue,
+        train_events,
+        params,
+        say,
+        playlists,
+        interactions_until_id=until_id,
+        scoring=read_settings(),  # the served settings travel in every artifact, retrains too
     )
     say("Saving the candidate in the registry")
     info = _publish(bundle, model_dir, {"holdout_listeners": len(holdout)})

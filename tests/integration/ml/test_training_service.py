@@ -83,3 +83,24 @@ def test_a_sampled_run_trains_on_fewer_tracks(demo_db, tmp_path):
     with session_scope() as session:
         run = session.scalars(select(ModelVersion)).one()
         assert run.metrics["sampled_tracks"] == 120
+
+
+def test_the_served_recommender_weights_are_the_artifacts_tuned_settings(demo_db, tmp_path):
+    from dataclasses import replace
+
+    from dashapp.services.model_store import build_loaded_model
+    from ml.recommender import ScoringWeights
+    from ml.scoring_settings import CONTEXTS, write_settings
+
+    settings_path = write_settings(
+        {"history": {"weights": {"collaborative": 3.0}, "source": "tuned on test data"}},
+        tmp_path / "scoring.json",
+    )
+    train_from_database(tmp_path / "models", params=FAST, scoring_settings_path=settings_path)
+    bundle = load_bundle(tmp_path / "models")
+    assert bundle.scoring["history"]["source"] == "tuned on test data"
+    served = build_loaded_model(bundle).recommender  # what the web process serves
+    for context in CONTEXTS:
+        artifact = replace(ScoringWeights(), **bundle.scoring[context]["weights"])
+        assert served.weights_for(context) == artifact
+    assert served.weights_for("history").collaborative == 3.0

@@ -162,3 +162,30 @@ def test_the_mixmap_grid_names_real_weights_and_tries_listening_co_occurrence_on
     weights = [replace(ScoringWeights(), **entry) for entry in MIXMAP_GRID]
     tried = {w.listening_cooccurrence for w in weights}
     assert 0.0 in tried and len(tried) >= 3
+
+
+def test_the_served_row_uses_the_artifacts_settings_through_the_public_path(protocol):
+    from ml.served_ranker import ServedMixmapRanker, history_events
+
+    settings = {"playlist": {"weights": {"artist": 3.0}, "source": "tuned for this test"}}
+    candidates = [Candidate("most popular", [lambda: PopularityBaseline("spotify")])]
+    run = run_protocol(
+        protocol,
+        "test",
+        candidates=candidates,
+        mixmap_trainer=assemble_mixmap,
+        mixmap_grid=({}, {"artist": 3.0}),
+        rerank_caps=(),
+        served_scoring=settings,
+    )
+    served = run.report("Mixmap as served")
+    assert "artist=3" in served.settings and "tuned for this test" in served.settings
+    assert served.mean("ndcg@10") > run.report("most popular").mean("ndcg@10")
+    # The served ranker's recommender reads the weights from the bundle it was given.
+    mixmap = MixmapRanker(trainer=assemble_mixmap).fit(protocol.training)
+    ranker = ServedMixmapRanker.on_bundle(mixmap.bundle_, protocol.training, settings, "playlist")
+    assert ranker.recommender_.weights_for("playlist").artist == 3.0
+    assert ranker.recommender_.weights_for("history") == ScoringWeights()
+    # A play-count weight log1p(n) becomes n plays, so the history reads back the same.
+    events = history_events(["a", "b"], np.log1p(np.array([4.0, 1.0])))
+    assert [e.track_id for e in events] == ["a"] * 4 + ["b"]

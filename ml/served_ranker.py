@@ -1,0 +1,118 @@
+"""Mixmap as a user gets it, behind the evaluation harness's ranker interface (issue #11).
+
+``MixmapRanker`` (``ml.evaluation``) tries scoring weights on one trained model; this ranker
+instead builds the recommender the way the web process does, ``Recommender.from_bundle`` reading
+the artifact's own ``scoring`` settings, and asks the public entry point of the protocol's
+context: ``continue_playlist`` for playlists, ``recommend`` for listening histories. MMR
+diversity, the artist cap and the hard filters are therefore all in. The first ``SHOWN`` places
+are that list; deeper places (for Recall@50, R-precision and clicks) follow by the same
+context's relevance, since nobody is shown 500 tracks at once.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ml.feedback import TrackWeights
+from ml.protocols import Query, TrainingData
+from ml.recommender import Exclusions, Recommender
+from ml.schema import HistoryEvent, InteractionKind
+from ml.scoring_settings import normalise_settings
+
+# The recommender's default adventurousness (the slider starts there).
+ADVENTUROUSNESS = 0.5
+# Events per history track are capped: a query weight of log1p(n) becomes n PLAY events.
+MAX_EVENTS_PER_TRACK = 200
+_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+class ServedMixmapRanker:
+    """The artifact's settings through ``recommend``/``continue_playlist``."""
+
+    name = "Mixmap as served"
+    SHOWN = 50
+
+    def __init__(self, context: str = "playlist", adventurousness: float = ADVENTUROUSNESS) -> None:
+        if context not in ("playlist", "history"):
+            raise ValueError("context must be 'playlist' or 'history'")
+        self.context = context
+        self.adventurousness = adventurousness
+
+    @classmethod
+    def on_bundle(
+        cls,
+        bundle: Any,
+        data: TrainingData,
+        scoring: dict[str, Any] | None,
+        context: str,
+        adventurousness: float = ADVENTUROUSNESS,
+    ) -> ServedMixmapRanker:
+        """An already trained model carrying ``scoring`` (as ``ml train`` would write it)."""
+        ranker = cls(context, adventurousness)
+        served = copy.copy(bundle)
+        served.scoring = normalise_settings(scoring)
+        ranker.bundle_ = served
+        ranker.recommender_ = Recommender.from_bundle(served)
+        ranker.track_ids_ = data.catalogue["track_id"].astype(str).to_numpy(dtype=object)
+        ranker.sources_ = served.scoring
+        return ranker
+
+    def fit(self, data: TrainingData) -> ServedMixmapRanker:
+        raise NotImplementedError("build it with ServedMixmapRanker.on_bundle(trained bundle)")
+
+    def score(self, query: Query) -> np.ndarray:
+        recommender = self.recommender_
+        exclusions = Exclusions(track_ids=frozenset(self.track_ids_[query.excluded].tolist()))
+        history_ids = self.track_ids_[query.history].tolist()
+        if self.context == "playlist":
+            shown = recommender.continue_playlist(
+                history_ids,
+                k=self.SHOWN,
+                exclusions=exclusions,
+                adventurousness=self.adventurousness,
+                exclude_listener=query.listener_id,
+            )
+        else:
+            shown = recommender.recommend(
+                history_events(history_ids, query.weights),
+                k=self.SHOWN,
+                exclusions=exclusions,
+                adventurousness=self.adventurousness,
+                exclude_listener=query.listener_id,
+            )
+        relevance = recommender.relevance(
+            TrackWeights.from_positive(query.history, query.weights),
+            adventurousness=self.adventurousness,
+            exclude_listener=query.listener_id,
+            context=self.context,
+        ).astype(np.float64)
+        positions = pd.Index(self.track_ids_).get_indexer([r.track_id for r in shown])
+        # Shown tracks first in their shown order, then the rest by relevance.
+        ranked = relevance - (relevance.max() - relevance.min() + 1.0) * 2
+        ranked[positions] = relevance.max() + 1.0 + np.arange(len(positions))[::-1]
+        return ranked
+
+    def describe(self) -> str:
+        entry = self.sources_[self.context]
+        changed = ", ".join(f"{k}={v:g}" for k, v in sorted(entry["weights"].items()))
+        return f"{self.context} context: {changed or 'defaults'} ({entry['source']})"
+
+
+def history_events(track_ids: list[str], weights: np.ndarray) -> list[HistoryEvent]:
+    """A listening history whose ``summarise_history`` reading matches the query's weights.
+
+    Plays add up and are compressed with log1p, so a weight w becomes round(expm1(w)) plays
+    (at least one), all at one time so recency plays no part.
+    """
+    counts = np.clip(np.rint(np.expm1(np.asarray(weights, dtype=np.float64))), 1, None)
+    counts = np.minimum(counts, MAX_EVENTS_PER_TRACK).astype(int)
+    return [
+        HistoryEvent(track_id, InteractionKind.PLAY, _EPOCH)
+        for track_id, count in zip(track_ids, counts, strict=True)
+        for _ in range(count)
+    ]

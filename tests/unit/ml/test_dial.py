@@ -1,0 +1,46 @@
+"""The adventurousness dial's popularity lever (issue #11; measured by bench/dial.py)."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from ml.feedback import TrackWeights
+from ml.recommender import Recommender, ScoringWeights
+from ml.training import TrainParams, train_model
+from tests.unit.ml.conftest import build_catalogue
+from tests.unit.ml.test_training import listening
+
+
+@pytest.fixture(scope="module")
+def bundle():
+    catalogue = build_catalogue(240, seed=5)
+    return train_model(catalogue, listening(catalogue), TrainParams(embedding="pca", n_clusters=4))
+
+
+def test_the_lever_is_silent_at_the_default_and_turns_popularity_around(bundle):
+    weights = TrackWeights.from_positive(np.arange(10))
+    with_lever = Recommender.from_bundle(bundle, weights=ScoringWeights())
+    without = Recommender.from_bundle(bundle, weights=replace(ScoringWeights(), dial_popularity=0))
+    # At the default 0.5 the tuned settings keep their meaning.
+    assert np.allclose(with_lever.relevance(weights), without.relevance(weights))
+    percentile = with_lever._popularity
+    for dial, sign in ((0.0, +1), (1.0, -1)):
+        extra = with_lever.relevance(weights, adventurousness=dial) - without.relevance(
+            weights, adventurousness=dial
+        )
+        # Popular tracks gain at 0 ("familiar"), the long tail gains at 1 ("far out").
+        assert sign * np.corrcoef(extra, percentile)[0, 1] > 0.99
+
+
+def test_picks_get_less_popular_as_the_dial_turns(bundle):
+    recommender = Recommender.from_bundle(bundle)
+    tracks = bundle.tracks.set_index("track_id")["popularity"]
+    history = recommender.tracks["track_id"].tolist()[:8]
+    means = [
+        tracks[[r.track_id for r in recommender.continue_playlist(history, adventurousness=a)]]
+        .astype(float)
+        .mean()
+        for a in (0.0, 0.5, 1.0)
+    ]
+    assert means[0] > means[1] > means[2]
