@@ -96,8 +96,10 @@ def test_the_served_recommender_weights_are_the_artifacts_tuned_settings(demo_db
         {"history": {"weights": {"collaborative": 3.0}, "source": "tuned on test data"}},
         tmp_path / "scoring.json",
     )
-    train_from_database(tmp_path / "models", params=FAST, scoring_settings_path=settings_path)
-    bundle = load_bundle(tmp_path / "models")
+    version = train_from_database(
+        tmp_path / "models", params=FAST, scoring_settings_path=settings_path
+    )
+    bundle = model_registry.load(version, tmp_path / "models")
     assert bundle.scoring["history"]["source"] == "tuned on test data"
     served = build_loaded_model(bundle).recommender  # what the web process serves
     for context in CONTEXTS:
