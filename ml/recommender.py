@@ -791,6 +791,8 @@ def _cluster_phrase(name: str, card: Any) -> str:
     """``"Latin Pop & Reggaeton: 58 % reggaeton, 22 % latin"``: the name and what is in it."""
     summary = card.genre_summary() if card is not None else ""
     return f"{name}: {summary}" if summary else name
+
+
 def _keep_concrete(
     ranked: list[tuple[float, str, bool]], shown: int, concrete: int
 ) -> tuple[str, ...]:
