@@ -7,6 +7,8 @@ from pathlib import Path
 import dash
 from flask import Flask
 
+from dashapp.asset_delivery import init_asset_delivery, plotly_meta_tag
+
 PACKAGE_DIR = Path(__file__).parent
 ASSETS_DIR = PACKAGE_DIR.parent / "assets"
 
@@ -34,8 +36,12 @@ def build_dash(server: Flask) -> dash.Dash:
         suppress_callback_exceptions=True,
         title="Mixmap",
         update_title=None,
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            plotly_meta_tag(),
+        ],
     )
+    init_asset_delivery(server)
     app.layout = app_shell
     register_callbacks(app)
     # Dash hands the module-level @callback registry to the first app that serves a request and then
