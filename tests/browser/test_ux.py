@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import new_email
+from tests.browser.conftest import PASSWORD, new_email
 from tests.browser.test_journeys import WAIT, register, wait_for
 
 
@@ -28,3 +28,29 @@ def test_enter_commits_the_dial_number_box(mixmap):
     handle = duo.find_element("#adventurousness .rc-slider-handle, #adventurousness [role=slider]")
     assert handle.get_attribute("aria-valuenow") == "0.8"
     assert duo.driver.switch_to.active_element.get_attribute("id") == "adventurousness-input"
+
+
+def test_an_expired_session_sends_a_click_to_the_login_page(mixmap):
+    duo = mixmap
+    email = new_email()
+    register(duo, email)
+    duo.wait_for_element("#pref-genres", timeout=WAIT)
+    duo.driver.get(f"{duo.url}/")
+    like = duo.wait_for_element(".track-card .feedback-like", timeout=WAIT)
+    # The session ends while the page is open (as after expiry or a logout in another tab).
+    duo.driver.delete_all_cookies()
+    like.click()
+    wait_for(
+        duo,
+        lambda: "/login" in duo.driver.current_url,
+        message="the click was swallowed instead of leading to the login page",
+    )
+    assert "expired=1" in duo.driver.current_url
+    assert "next=%2F" in duo.driver.current_url or "next=/" in duo.driver.current_url
+    notice = duo.wait_for_element("#session-expired", timeout=WAIT)
+    assert notice.text == "Your session ended; log in again."
+    # Logging in again brings the user back to Home.
+    duo.find_element("#email").send_keys(email)
+    duo.find_element("#password").send_keys(PASSWORD)
+    duo.find_element("#login-submit").click()
+    duo.wait_for_element(".track-card", timeout=WAIT)
