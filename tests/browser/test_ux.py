@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from selenium.webdriver.common.keys import Keys
 
 from tests.browser.conftest import PASSWORD, new_email
@@ -54,3 +56,17 @@ def test_an_expired_session_sends_a_click_to_the_login_page(mixmap):
     duo.find_element("#password").send_keys(PASSWORD)
     duo.find_element("#login-submit").click()
     duo.wait_for_element(".track-card", timeout=WAIT)
+
+
+def test_plotly_js_loads_from_its_fingerprinted_cacheable_url(mixmap):
+    duo = mixmap
+    register(duo, new_email())
+    duo.wait_for_element("#pref-genres", timeout=WAIT)
+    duo.driver.get(f"{duo.url}/explore")  # the map
+    wait_for(duo, lambda: duo.driver.execute_script("return !!window.Plotly"), message="no plotly")
+    loaded = duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => n.includes('/plotly/package_data/'))"
+    )
+    assert len(loaded) == 1, loaded
+    assert re.search(r"/plotly\.v[\w-]+m\d+\.min\.js$", loaded[0]), loaded
