@@ -6,7 +6,10 @@ import logging
 from pathlib import Path
 
 import dash
-from flask import Flask
+from dash._pages import _path_to_page
+from flask import Flask, Response, request
+
+from dashapp.asset_delivery import init_asset_delivery, plotly_meta_tag
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +54,13 @@ def build_dash(server: Flask) -> dash.Dash:
         on_error=ignore_ids_not_found,
         title="Mixmap",
         update_title=None,
-        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+        meta_tags=[
+            {"name": "viewport", "content": "width=device-width, initial-scale=1"},
+            plotly_meta_tag(),
+        ],
     )
+    init_asset_delivery(server)
+    server.before_request(_unknown_page_answers_404(app))
     app.layout = app_shell
     register_callbacks(app)
     # Dash hands the module-level @callback registry to the first app that serves a request and then
@@ -62,3 +70,21 @@ def build_dash(server: Flask) -> dash.Dash:
         app._setup_server()
     server.extensions["dash"] = app
     return app
+
+
+def _unknown_page_answers_404(app: dash.Dash):
+    """Dash's catch-all route answers every path 200 and shows "not found" in the browser; crawlers,
+    monitors and link checkers need the status too. A path no page registers (path or template)
+    gets the same page with 404; the renderer then shows the not-found layout as before."""
+    catch_all = f"{app.config.routes_pathname_prefix}<path:path>"
+
+    def check() -> Response | None:
+        rule = request.url_rule
+        if rule is None or rule.rule != catch_all:
+            return None  # a server route (login, API, assets, ...) or Flask's own 404
+        page, _ = _path_to_page(app.strip_relative_path(request.path))
+        if page:
+            return None
+        return Response(app.index(), status=404, mimetype="text/html")
+
+    return check

@@ -213,7 +213,11 @@ def login():
         error, status = "Email or password is wrong.", 401
     elif request.method == "POST":
         error, status = first_form_error(form) or "Fill in your email and password.", 400
-    return render_template("login.html", form=form, error=error, next=next_url), status
+    # Set by assets/session_expiry.js when a page's request found the session gone.
+    expired = request.args.get("expired") == "1"
+    return render_template(
+        "login.html", form=form, error=error, next=next_url, expired=expired
+    ), status
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ import logging
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 from flask import current_app, has_request_context
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -75,6 +75,22 @@ def register_callbacks(app: dash.Dash) -> None:
     def refresh_freshness(_ticks: int) -> tuple[str, str]:
         return model_status()
 
+    # Pure UI state, so in the browser: the toggler opens/closes the phone menu, and following a
+    # link closes it (the page underneath is what the user asked for).
+    app.clientside_callback(
+        """
+        function (clicks, _pathname, isOpen) {
+            const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || "";
+            return trigger.startsWith("navbar-toggler") ? !isOpen : false;
+        }
+        """,
+        Output("navbar-collapse", "is_open"),
+        Input("navbar-toggler", "n_clicks"),
+        Input("_pages_location", "pathname"),
+        State("navbar-collapse", "is_open"),
+        prevent_initial_call=True,
+    )
+
 
 def nav_links(is_admin: bool) -> list[dbc.NavItem]:
     pages = (*PAGES, ADMIN_PAGE) if is_admin else PAGES
@@ -127,6 +143,7 @@ def navbar() -> dbc.Navbar:
         dbc.Container(
             [
                 dbc.NavbarBrand("Mixmap", href="/", className="mixmap-brand"),
+                dbc.NavbarToggler(id="navbar-toggler", n_clicks=0),
                 dbc.Collapse(
                     [
                         dbc.Nav(
@@ -138,14 +155,16 @@ def navbar() -> dbc.Navbar:
                     ],
                     id="navbar-collapse",
                     navbar=True,
-                    # Always open: on a phone the short menu wraps under the brand, no toggler.
-                    is_open=True,
+                    # Closed on phones until the toggler opens it (the open menu took ~40 % of
+                    # the first screen); from the md breakpoint up Bootstrap always shows it.
+                    is_open=False,
                 ),
             ],
             fluid=True,
         ),
         color="dark",
         dark=True,
+        expand="md",
         className="mb-3",
     )
 

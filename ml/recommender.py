@@ -305,7 +305,9 @@ class Recommender:
         allowed[weights.recently_skipped] = False
         if self.exclude_heard:
             allowed[weights.heard] = False
-        return self._select(scored, allowed, k)
+        citable = self._citable(exclusions)
+        citable[weights.banned] = False
+        return self._select(scored, allowed, k, citable)
 
     def similar_tracks(
         self, track_id: str, *, k: int = 20, exclusions: Exclusions | None = None
@@ -316,7 +318,7 @@ class Recommender:
         scored = self._score(weights, Preferences(), 0.0, "seed")
         allowed = self._allowed(exclusions, None)
         allowed[self._song == self._song[seed]] = False
-        return self._select(scored, allowed, k)
+        return self._select(scored, allowed, k, self._citable(exclusions))
 
     def continue_playlist(
         self,
@@ -341,7 +343,7 @@ class Recommender:
         scored = self._score(weights, Preferences(), adventurousness, "playlist", exclude_listener)
         allowed = self._allowed(exclusions, track_filter)
         allowed[positions] = False
-        return self._select(scored, allowed, k)
+        return self._select(scored, allowed, k, self._citable(exclusions))
 
     def listeners_like_you(
         self, history: Sequence[HistoryEvent], *, k: int = 5, now: datetime | None = None
@@ -553,8 +555,17 @@ class Recommender:
                 allowed &= ~banned[self._artist]
         return allowed
 
+    def _citable(self, exclusions: Exclusions | None) -> np.ndarray:
+        """Tracks a reason may name: never one by a banned artist ("Because you liked X by
+        <banned>" reads as if the ban were ignored). Excluded track ids are not used: they also
+        hold rated tracks, which are the best explanations."""
+        artists = Exclusions(artist_ids=exclusions.artist_ids) if exclusions is not None else None
+        return self._allowed(artists, None)
+
     # ------------------------------------------------------------------ re-ranking
-    def _select(self, scored: _Scored, allowed: np.ndarray, k: int) -> list[Recommendation]:
+    def _select(
+        self, scored: _Scored, allowed: np.ndarray, k: int, citable: np.ndarray | None = None
+    ) -> list[Recommendation]:
         if k <= 0 or not allowed.any():
             return []
         total = np.where(allowed, scored.total, -np.inf)
@@ -563,32 +574,43 @@ class Recommender:
         chosen = np.asarray(
             self._mmr(pool, total[pool], k, scored.adventurousness, scored.mode), dtype=np.int64
         )
-        context = self._reason_context(chosen, scored)
+        if citable is None:  # callers without bans (the evaluation harness) may name any track
+            citable = np.ones(self.n_tracks, dtype=bool)
+        context = self._reason_context(chosen, scored, citable)
         return [
             self._recommendation(int(position), scored, context, column)
             for column, position in enumerate(chosen)
         ]
 
-    def _reason_context(self, chosen: np.ndarray, scored: _Scored) -> dict[str, np.ndarray]:
-        """What the reasons need, computed once for the chosen tracks (not once per track)."""
+    def _reason_context(
+        self, chosen: np.ndarray, scored: _Scored, citable: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """What the reasons need, computed once for the chosen tracks (not once per track).
+
+        Only ``citable`` history tracks are named; a partner that is not citable becomes -1.
+        """
         weights = scored.weights
         context: dict[str, np.ndarray] = {}
         if len(weights.positive):
             # Liked tracks explain best; plays only when nothing liked was given.
             candidates = weights.liked if len(weights.liked) else weights.positive
-            similarity = self._unit[chosen] @ self._unit[candidates].T
-            context["nearest"] = candidates[np.argmax(similarity, axis=1)]
+            candidates = candidates[citable[candidates]]
+            if len(candidates):
+                similarity = self._unit[chosen] @ self._unit[candidates].T
+                context["nearest"] = candidates[np.argmax(similarity, axis=1)]
             profile = weights.positive_weights @ self._audio_z[weights.positive]
             context["profile"] = profile / weights.positive_weights.sum()
         if scored.cooccurrence_rows is not None:
             block = scored.cooccurrence_rows[:, chosen].toarray()
+            block[~citable[weights.positive]] = 0.0
             partner = weights.positive[np.argmax(block, axis=0)]
             context["partner"] = np.where(block.max(axis=0) > 0, partner, -1)
         elif scored.preferences is not None and not scored.preferences.is_empty:
             context["anchor"] = self._preference_anchors(chosen, scored.preferences)
         if "listening_cooccurrence" in scored.terms and self.listeners is not None:
-            context["co_listened"] = self.listeners.listening_partners(
-                weights, chosen, scored.exclude_listener
+            partners = self.listeners.listening_partners(weights, chosen, scored.exclude_listener)
+            context["co_listened"] = np.where(
+                (partners >= 0) & citable[np.maximum(partners, 0)], partners, -1
             )
         return context
 

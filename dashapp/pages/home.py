@@ -27,6 +27,8 @@ dash.register_page(__name__, path="/", title="Home · Mixmap")
 RECOMMENDATIONS_SHOWN = 20
 TICK_ID = "home-feedback-tick"
 PAGE_VIEW_ID = "home-page-view"
+DIAL_INPUT_ID = "adventurousness-input"
+DIAL_STEP = 0.05  # the clientside snap below rounds to twentieths to match
 
 
 def click_event_id(page_view: str | None, tick: int | None, button: dict, clicks: Any) -> str:
@@ -47,18 +49,70 @@ def adventurousness_slider(value: float) -> html.Div:
     return html.Div(
         [
             dbc.Label("Adventurousness", html_for="adventurousness", className="small mb-0"),
-            dcc.Slider(
-                id="adventurousness",
-                min=0,
-                max=1,
-                step=0.05,
-                value=value,
-                marks={0: "familiar", 0.5: "balanced", 1: "far out"},
-                updatemode="mouseup",
+            html.Div(
+                [
+                    html.Div(
+                        dcc.Slider(
+                            id="adventurousness",
+                            min=0,
+                            max=1,
+                            step=DIAL_STEP,
+                            value=value,
+                            marks={0: "familiar", 0.5: "balanced", 1: "far out"},
+                            updatemode="mouseup",
+                            # The slider's own number box commits on blur only; ours below
+                            # commits on Enter too.
+                            allow_direct_input=False,
+                        ),
+                        className="flex-grow-1",
+                    ),
+                    dcc.Input(
+                        id=DIAL_INPUT_ID,
+                        type="number",
+                        min=0,
+                        max=1,
+                        step=DIAL_STEP,
+                        value=value,
+                        debounce=True,  # sent on Enter or when the box loses focus
+                        className="form-control form-control-sm dial-number",
+                    ),
+                    html.Label(
+                        "Adventurousness, 0 to 1",
+                        htmlFor=DIAL_INPUT_ID,
+                        className="visually-hidden",
+                    ),
+                ],
+                className="d-flex align-items-start gap-2",
             ),
         ],
         className="mb-3",
     )
+
+
+# The box and the slider mirror each other in the browser (pure UI state); a typed value is
+# clamped to 0..1 and snapped to the slider's step, and only a new value reaches the server.
+dash.clientside_callback(
+    """
+    function (sliderValue, typed) {
+        const trigger = (dash_clientside.callback_context.triggered[0] || {}).prop_id || "";
+        const none = dash_clientside.no_update;
+        if (!trigger.startsWith("adventurousness-input")) {
+            return [none, sliderValue];
+        }
+        const number = parseFloat(typed);
+        if (typed === null || typed === undefined || isNaN(number)) {
+            return [none, sliderValue];
+        }
+        const snapped = Math.round(Math.min(1, Math.max(0, number)) * 20) / 20;
+        return [snapped === sliderValue ? none : snapped, snapped];
+    }
+    """,
+    Output("adventurousness", "value"),
+    Output(DIAL_INPUT_ID, "value"),
+    Input("adventurousness", "value"),
+    Input(DIAL_INPUT_ID, "value"),
+    prevent_initial_call=True,
+)
 
 
 def onboarding_banner() -> dbc.Alert:

@@ -60,8 +60,11 @@ def get_profile(user_id: int) -> ProfileView:
         if user is None:
             raise ProfileError("Your account no longer exists; log in again.")
         prefs = listeners.preferences(session, user_id)
-        names = listeners.artist_names(session, prefs.artist_ids)
-        artists = [Choice(a, names[a]) for a in prefs.artist_ids if a in names]
+        # A ban says the user does not want the artist: it is not also an artist they love.
+        banned = listeners.bans(session, user_id).artist_ids
+        loved = [a for a in prefs.artist_ids if a not in banned]
+        names = listeners.artist_names(session, loved)
+        artists = [Choice(a, names[a]) for a in loved if a in names]
         return ProfileView(user.display_name, user.email, prefs, artists)
 
 

@@ -176,7 +176,8 @@ def for_user(
     prefs = Preferences(
         genres=state.preferences.genres,
         moods=state.preferences.moods,
-        artist_ids=state.preferences.artist_ids,
+        # A banned artist is no longer a chosen one (the ban is the newer word of the user).
+        artist_ids=tuple(a for a in state.preferences.artist_ids if a not in exclusions.artist_ids),
     )
     try:
         recs = model.recommender.recommend(

@@ -182,7 +182,23 @@ def test_phone_width_pages_fit_the_screen_and_keep_their_actions(mixmap):
     assert duo.driver.execute_script(OVERFLOW) <= 0, "Home scrolls sideways on a phone"
     like = duo.driver.find_element(By.CSS_SELECTOR, ".track-card .feedback-like")
     assert like.is_displayed() and like.rect["x"] + like.rect["width"] <= width
-    assert duo.find_element("#nav-explore").is_displayed()
+    # The menu folds behind the toggler on a phone (open, it took ~40 % of the first screen);
+    # the toggler opens it, and following a link closes it again.
+    explore = duo.driver.find_element(By.ID, "nav-explore")
+    assert not explore.is_displayed()
+    navbar_height = duo.driver.execute_script(
+        "return document.querySelector('.navbar').getBoundingClientRect().height"
+    )
+    assert navbar_height < 0.15 * PHONE[1]
+    duo.find_element("#navbar-toggler").click()
+    wait_for(duo, explore.is_displayed, message="the toggler did not open the menu")
+    explore.click()
+    wait_for(duo, lambda: duo.driver.current_url.endswith("/explore"), message="no navigation")
+    wait_for(
+        duo,
+        lambda: not duo.driver.find_element(By.ID, "nav-explore").is_displayed(),
+        message="the menu stayed open after navigating",
+    )
 
     for page, ready in (("insights", "#insights-charts"), ("playlists", "#playlists-page")):
         duo.driver.get(f"{duo.url}/{page}")

@@ -81,3 +81,35 @@ def test_the_poll_shows_a_newly_served_model_and_the_feedback_since(
 def test_the_poll_needs_a_session(app, catalogue):
     response = freshness_poll(app.test_client())
     assert response.status_code in (401, 403)
+
+
+def _find(node, component_id: str):
+    """The component with ``component_id`` in a Dash layout as JSON, or None."""
+    if isinstance(node, dict):
+        props = node.get("props", {})
+        if props.get("id") == component_id:
+            return node
+        children = props.get("children")
+        return _find(children, component_id) if children is not None else None
+    if isinstance(node, list):
+        for child in node:
+            found = _find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def test_the_phone_navbar_starts_collapsed_behind_a_toggler(logged_in, fake_model):
+    client, _ = logged_in
+    layout = client.get("/_dash-layout").get_json()
+    navbar = _find(layout, "navbar-collapse")
+    assert navbar is not None and navbar["props"]["is_open"] is False
+    assert _find(layout, "navbar-toggler")["type"] == "NavbarToggler"
+    assert _find(layout, "nav-home") is not None  # the links are inside the collapse
+    dependencies = client.get("/_dash-dependencies").get_json()
+    outputs = {d["output"]: d for d in dependencies}
+    toggle = outputs["navbar-collapse.is_open"]
+    assert toggle.get("clientside_function")
+    assert {i["id"] for i in toggle["inputs"]} == {"navbar-toggler", "_pages_location"}
+    # The model-status poll is still wired beside it.
+    assert "..freshness.children...freshness.title.." in outputs

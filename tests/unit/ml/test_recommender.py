@@ -434,3 +434,37 @@ def test_cluster_reasons_quote_the_cluster_card(world):
     assert card.genre_summary().startswith("100 % Ambient")
     reasons = [r for rec in recs for r in rec.reasons]
     assert any(r.endswith(expected) and r.startswith(("Same cluster", "From")) for r in reasons)
+
+
+def cites(reason: str, artist_name: str) -> bool:
+    import re
+
+    return re.search(rf"\bby {re.escape(artist_name)}(?!\d)", reason) is not None
+
+
+def test_reasons_never_cite_a_banned_artist(world):
+    recommender = world.recommender
+    history = likes(world, "pop", n=12)
+    before = recommender.recommend(history, k=20, now=NOW)
+    cited = [
+        name
+        for rec in before
+        for reason in rec.reasons
+        for name in set(world.tracks["artist_name"])
+        if cites(reason, name)
+    ]
+    assert cited, "the liked tracks' artists should be cited before the ban"
+    banned_name = max(set(cited), key=cited.count)
+    banned = int(world.tracks.loc[world.tracks["artist_name"] == banned_name, "artist_id"].iloc[0])
+    exclusions = Exclusions(artist_ids=frozenset({banned}))
+    playlist = [str(t) for t in world.tracks["track_id"].to_numpy()[world.by_genre["pop"][:6]]]
+    for recs in (
+        recommender.recommend(history, k=20, now=NOW, exclusions=exclusions),
+        recommender.continue_playlist(playlist, k=20, exclusions=exclusions),
+    ):
+        assert recs
+        reasons = [reason for rec in recs for reason in rec.reasons]
+        assert not [r for r in reasons if cites(r, banned_name)]
+        # The other liked tracks still explain the picks.
+        assert any(r.startswith(("Because you liked", "Fits next to")) for r in reasons)
+        assert all(len(rec.reasons) >= 2 for rec in recs)
