@@ -185,13 +185,19 @@ def test_profile_callbacks_import_and_disconnect_through_dash(configured_app, fa
     assert "Waiting for the worker" in response.get_data(as_text=True)  # queued, not run
     with configured_app.app_context():
         assert jobs.run_pending_jobs() == 1
+    # The poll writes the same outputs with allow_duplicate: Dash keys it by hashed output ids.
+    poll_key = next(
+        key
+        for key, spec in configured_app.extensions["dash"].callback_map.items()
+        if {"id": "spotify-import-poll", "property": "n_intervals"} in spec["inputs"]
+    )
     response = client.post(
         "/_dash-update-component",
         json={
-            "output": "..spotify-import-status.children...spotify-import-poll.disabled..",
+            "output": poll_key,
             "outputs": [
-                {"id": "spotify-import-status", "property": "children"},
-                {"id": "spotify-import-poll", "property": "disabled"},
+                {"id": part.rsplit(".", 1)[0], "property": part.rsplit(".", 1)[1]}
+                for part in poll_key.strip(".").split("...")
             ],
             "inputs": [{"id": "spotify-import-poll", "property": "n_intervals", "value": 1}],
             "changedPropIds": ["spotify-import-poll.n_intervals"],
