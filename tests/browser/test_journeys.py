@@ -37,6 +37,8 @@ def register(duo, email: str) -> None:
     fill(duo, "#email", email)
     fill(duo, "#password", PASSWORD)
     duo.find_element("#login-submit").click()
+    # Logged in once the login page is gone: a caller navigating sooner would race the POST.
+    wait_for(duo, lambda: "/login" not in duo.driver.current_url)
 
 
 def log_in(duo, email: str, remember: bool = False) -> None:
