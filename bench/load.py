@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,7 +93,7 @@ class Run:
 RUN: Run | None = None
 
 
-def feedback_click(track_id: str) -> dict:
+def feedback_click(track_id: str, page_view: str) -> dict:
     button = {"kind": "like", "track": track_id, "type": "feedback"}
     return {
         "output": "..home-feedback-tick.data...feedback-toast.children..."
@@ -104,7 +105,11 @@ def feedback_click(track_id: str) -> dict:
             {"id": "feedback-toast", "property": "is_open"},
         ],
         "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
-        "state": [{"id": "home-feedback-tick", "property": "data", "value": 0}],
+        "state": [
+            {"id": "home-feedback-tick", "property": "data", "value": 0},
+            # The page view's id: with the tick and the button it makes the click's event id.
+            {"id": "home-page-view", "property": "data", "value": page_view},
+        ],
         "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
     }
 
@@ -131,6 +136,7 @@ class Listener(HttpUser):
         self.client.get("/", name="page:home")  # the browser's first load sets any other cookies
         self.playlist_id: int | None = None
         self.tick = 0
+        self.page_view = uuid.uuid4().hex
 
     def _write_headers(self) -> dict[str, str]:
         headers = {"Origin": RUN.host, "Referer": RUN.host + "/"}
@@ -149,7 +155,7 @@ class Listener(HttpUser):
             return
         response = self.client.post(
             "/_dash-update-component",
-            json=feedback_click(track),
+            json=feedback_click(track, self.page_view),
             headers=self._write_headers(),
             name="dash:like-click",
         )
