@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from db.models import Artist, Interaction, Track, User
+from db.models import Artist, Interaction, User
 from db.session import session_scope
+from tests.plain_tracks import plain_track
 
 YELLOW = "3AJwUDP919kvQ9QcozQPxg"
 HELLO = "4sPmO7WMQUAf45kwMOtONw"
@@ -26,26 +27,7 @@ def seed_history_catalogue() -> None:
             session.add(artist)
             session.flush()
             session.add(
-                Track(
-                    id=track_id,
-                    name=title,
-                    artist_id=artist.id,
-                    artist_names=artist_name,
-                    popularity=popularity,
-                    duration_ms=200_000,
-                    danceability=0.5,
-                    energy=0.5,
-                    key=1,
-                    loudness=-6.0,
-                    mode=1,
-                    speechiness=0.05,
-                    acousticness=0.2,
-                    instrumentalness=0.0,
-                    liveness=0.1,
-                    valence=0.5,
-                    tempo=120.0,
-                    source="tidytuesday",
-                )
+                plain_track(track_id, title, artist.id, artist_name, popularity, "tidytuesday")
             )
 
 

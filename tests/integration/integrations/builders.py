@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from dashapp.config import Config
-from db.models import Artist, Playlist, PlaylistItem, Track, User
+from db.models import Artist, Playlist, PlaylistItem, User
 from db.session import session_scope
 from ml.schema import artist_name_key
 from tests.fakes.music_services import FakeMusicServices
+from tests.plain_tracks import plain_track
 
 # (track id, title, artist, popularity, source)
 TRACKS: tuple[tuple[str, str, str, int, str], ...] = (
@@ -38,26 +39,7 @@ def seed_catalogue(extra_tracks: int = 0) -> dict[str, int]:
         session.flush()
         for track_id, title, artist, popularity, source in rows:
             session.add(
-                Track(
-                    id=track_id,
-                    name=title,
-                    artist_id=artists[artist].id,
-                    artist_names=artist,
-                    duration_ms=200_000,
-                    danceability=0.5,
-                    energy=0.5,
-                    key=1,
-                    loudness=-6.0,
-                    mode=1,
-                    speechiness=0.05,
-                    acousticness=0.2,
-                    instrumentalness=0.0,
-                    liveness=0.1,
-                    valence=0.5,
-                    tempo=120.0,
-                    source=source,
-                    popularity=popularity,
-                )
+                plain_track(track_id, title, artists[artist].id, artist, popularity, source)
             )
         return {name: artist.id for name, artist in artists.items()}
 
