@@ -295,6 +295,32 @@ def import_status(user_id: int, kind: str = JOB_KIND) -> ImportStatus | None:
     )
 
 
+def queue_and_show(
+    user_id: int, kind: str, payload: dict[str, Any], upload: bytes | None = None
+) -> ImportStatus:
+    """Queue an import (``queue_import``) and return the status the page shows next."""
+    queue_import(user_id, kind, payload, upload)
+    status = import_status(user_id, kind)
+    assert status is not None
+    return status
+
+
+def run_owned_import(
+    job: ClaimedJob,
+    run: Callable[[int], ImportReport],
+    user_errors: tuple[type[Exception], ...] = (),
+) -> tuple[str, dict[str, Any]]:
+    """A job handler's body: ``run(owner)`` for the job's owner; (message, result). Errors in
+    ``user_errors`` are written for the user, so they become the job's message."""
+    if job.user_id is None:
+        raise HistoryImportError("This import has no owner.")
+    try:
+        report = run(job.user_id)
+    except user_errors as error:
+        raise HistoryImportError(str(error)) from error
+    return report.summary(), report.to_dict()
+
+
 def submit_browser_upload(user_id: int, filename: str, contents: str) -> ImportStatus:
     """A ``dcc.Upload`` file (data URL) queued for the worker; the status the page shows next."""
     submit_upload(user_id, filename, decode_upload(contents))

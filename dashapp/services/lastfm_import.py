@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from dashapp.services.history_import import (
-    HistoryImportError,
     ImportReport,
     ImportStatus,
     ProgressFn,
     import_status,
     ingest_listens,
-    queue_import,
+    queue_and_show,
+    run_owned_import,
 )
 from dashapp.services.integration_settings import current_settings
 from db.importers.history.listen import LASTFM_API, Listen
@@ -119,10 +119,7 @@ def submit_import(user_id: int, username: str | None) -> ImportStatus:
     if not current_settings().lastfm_enabled:
         raise NotConfigured("Last.fm is not configured on this server.")
     payload = {"filename": f"Last.fm scrobbles of {name}", "username": name}
-    queue_import(user_id, JOB_KIND, payload)
-    queued = import_status(user_id, JOB_KIND)
-    assert queued is not None
-    return queued
+    return queue_and_show(user_id, JOB_KIND, payload)
 
 
 def import_job_status(user_id: int) -> ImportStatus | None:
@@ -131,16 +128,12 @@ def import_job_status(user_id: int) -> ImportStatus | None:
 
 def run_import_job(job: ClaimedJob, progress: ProgressFn) -> tuple[str, dict[str, Any]]:
     """The worker's handler for ``lastfm_import`` jobs: (message, result) or an error."""
-    if job.user_id is None:
-        raise HistoryImportError("This import has no owner.")
-    try:
-        report = import_scrobbles(
-            job.user_id, str(job.payload.get("username") or ""), progress=progress
-        )
-    except IntegrationError as error:
-        # The jobs runner shows ValueError messages to the user; ours are written for them.
-        raise HistoryImportError(str(error)) from error
-    return report.summary(), report.to_dict()
+    username = str(job.payload.get("username") or "")
+    return run_owned_import(
+        job,
+        lambda user_id: import_scrobbles(user_id, username, progress=progress),
+        (IntegrationError,),
+    )
 
 
 def user_id_for_email(email: str) -> int:

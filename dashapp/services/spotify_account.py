@@ -21,13 +21,13 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn
 
 from dashapp.services.history_import import (
-    HistoryImportError,
     ImportReport,
     ImportStatus,
     ProgressFn,
     import_status,
     ingest_listens,
-    queue_import,
+    queue_and_show,
+    run_owned_import,
 )
 from dashapp.services.integration_settings import current_settings, token_vault
 from db.importers.history.listen import SPOTIFY_RECENT, SPOTIFY_SAVED, SPOTIFY_TOP, Listen
@@ -242,10 +242,7 @@ def submit_import(user_id: int) -> ImportStatus:
         raise NotConfigured("Spotify is not configured on this server.")
     if not status(user_id).connected:
         raise AuthorizationError("Connect your Spotify account first.")
-    queue_import(user_id, JOB_KIND, {"filename": JOB_LABEL})
-    queued = import_status(user_id, JOB_KIND)
-    assert queued is not None
-    return queued
+    return queue_and_show(user_id, JOB_KIND, {"filename": JOB_LABEL})
 
 
 def import_job_status(user_id: int) -> ImportStatus | None:
@@ -254,14 +251,9 @@ def import_job_status(user_id: int) -> ImportStatus | None:
 
 def run_import_job(job: ClaimedJob, progress: ProgressFn) -> tuple[str, dict[str, Any]]:
     """The worker's handler for ``spotify_import`` jobs: (message, result) or an error."""
-    if job.user_id is None:
-        raise HistoryImportError("This import has no owner.")
-    try:
-        report = import_library(job.user_id, progress)
-    except IntegrationError as error:
-        # The jobs runner shows ValueError messages to the user; ours are written for them.
-        raise HistoryImportError(str(error)) from error
-    return report.summary(), report.to_dict()
+    return run_owned_import(
+        job, lambda user_id: import_library(user_id, progress), (IntegrationError,)
+    )
 
 
 def send_playlist(user_id: int, playlist_id: int) -> SentPlaylist:
