@@ -29,7 +29,6 @@ import shutil
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -55,21 +54,10 @@ def load(path: Path):  # -> (catalogue frame, events, playlists)
             path = plain
         frames = parse_catalogue(path).frames
     tracks = catalogue_frame(frames)
-    items = frames.playlist_items
-    playlists = pd.DataFrame(
-        {
-            "playlist_id": items["playlist_external_id"].astype(str).to_numpy(),
-            "track_id": items["track_id"].astype(str).to_numpy(),
-        }
-    )
-    events = pd.DataFrame(
-        {
-            "listener": "playlist:" + playlists["playlist_id"],
-            "track_id": playlists["track_id"],
-            "kind": "like",
-            "at": pd.Timestamp(datetime(2026, 1, 1, tzinfo=UTC)),
-        }
-    )
+    # Imported here, not at the top: with --code the app modules come from that tree.
+    from train import playlist_inputs  # bench/train.py: playlists as listeners who liked them
+
+    events, playlists = playlist_inputs(frames)
     return tracks, events, (playlists if len(playlists) else None)
 
 

@@ -30,10 +30,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from train import playlist_inputs  # noqa: E402  (bench/train.py: the same playlist listeners)
 
 from ml.training import TrainParams, train_model  # noqa: E402
 
@@ -64,21 +64,7 @@ def train(name: str, data: Path, work: Path) -> None:
 
     frames = catalogue_frames(name, data)
     catalogue = catalogue_frame(frames)
-    items = frames.playlist_items
-    playlists = pd.DataFrame(
-        {
-            "playlist_id": items["playlist_external_id"].astype(str).to_numpy(),
-            "track_id": items["track_id"].astype(str).to_numpy(),
-        }
-    )
-    events = pd.DataFrame(
-        {
-            "listener": "playlist:" + playlists["playlist_id"],
-            "track_id": playlists["track_id"],
-            "kind": "like",
-            "at": pd.Timestamp("2026-01-01", tz="UTC"),
-        }
-    )
+    events, playlists = playlist_inputs(frames)
     started = time.perf_counter()
     say = lambda m: print(f"[{name}] {m}", flush=True)  # noqa: E731
     bundle = train_model(catalogue, events, TrainParams(), say, playlists)
