@@ -129,6 +129,19 @@ def running(process: psutil.Process) -> bool:
         return False
 
 
+def command_lines(make: subprocess.Popen) -> list[str]:
+    lines = []
+    for process in process_set(make):
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.ZombieProcess):
+            if running(process):
+                lines.append(" ".join(process.cmdline()))
+    return lines
+
+
+def gunicorn_lines(commands: list[str]) -> list[str]:
+    return [c for c in commands if "gunicorn app:server" in c and "sh -c" not in c]
+
+
 def test_make_run_retrains_from_feedback_and_one_ctrl_c_stops_everything(tmp_path):
     make_binary = shutil.which("make")
     assert make_binary, "make is needed to run `make run`"
@@ -185,11 +198,16 @@ def test_make_run_retrains_from_feedback_and_one_ctrl_c_stops_everything(tmp_pat
             "the worker did not start", lambda: "Watching for 3 new" in log.read_text(), 30, log
         )
 
-        processes = process_set(make)
-        commands = [" ".join(p.cmdline()) for p in processes if running(p)]
-        gunicorns = [c for c in commands if "gunicorn app:server" in c and "sh -c" not in c]
-        assert len(gunicorns) == 3, commands  # the master and WEB_CONCURRENCY=2 workers
+        # The master and WEB_CONCURRENCY=2 workers. One worker answering does not mean the other
+        # has been forked yet (or re-forked, when a slow CI machine let it miss a heartbeat): poll.
+        commands = wait_for(
+            "gunicorn did not run a master and two workers",
+            lambda: (found := command_lines(make)) and len(gunicorn_lines(found)) == 3 and found,
+            30,
+            log,
+        )
         assert any("flask --app app ml watch" in c and "sh -c" not in c for c in commands)
+        processes = process_set(make)
 
         session = requests.Session()
         log_in(session, base)
