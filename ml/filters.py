@@ -228,6 +228,6 @@ def _slugs(values: object, label: str) -> tuple[str, ...]:
     for value in values:
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{label} must hold genre names, got {value!r}")
-        # Same normalisation as ml.schema.genre_slug, applied to both sides of "rock/hard rock".
+        # Same normalisation as music.schema.genre_slug, applied to both sides of "rock/hard rock".
         slugs.append("/".join(" ".join(part.casefold().split()) for part in value.split("/", 1)))
     return tuple(dict.fromkeys(slugs))

@@ -47,7 +47,7 @@ from ml.feedback import (
     frame_seconds,
     summarise_history,
 )
-from ml.schema import HistoryEvent, InteractionKind
+from music.schema import HistoryEvent, InteractionKind
 
 EVENT_COLUMNS: tuple[str, ...] = ("listener", "track_id", "kind", "at")
 # A taste vector is unit length; skips subtract this fraction of the skipped tracks' mean direction.

@@ -26,9 +26,14 @@ from scipy import sparse
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import StandardScaler
 
-from db.importers.frames import TRACK_GENRE_COLUMNS, CatalogueFrames, catalogue_frame, empty_frame
-from db.importers.hetrec import HetRecFrames
-from ml.schema import AUDIO_FEATURES, artist_name_key, genre_slug
+from music.catalogue_frames import (
+    TRACK_GENRE_COLUMNS,
+    CatalogueFrames,
+    catalogue_frame,
+    empty_frame,
+)
+from music.hetrec import HetRecFrames
+from music.schema import AUDIO_FEATURES, artist_name_key, genre_slug
 
 HOLDOUT_SHARE = 0.3
 # A listener needs enough items for a 70/30 split that leaves a history and a target set.
@@ -63,7 +68,7 @@ class Listener:
 class TrainingData:
     """What models learn from: the catalogue and the listening rows left after the holdout."""
 
-    catalogue: pd.DataFrame  # ml.schema.CATALOGUE_COLUMNS, row i is track index i
+    catalogue: pd.DataFrame  # music.schema.CATALOGUE_COLUMNS, row i is track index i
     # listener (int), track (int index), weight (float > 0); one row per (listener, track)
     interactions: pd.DataFrame
     # Name of each training listener code: "playlist:<id>" (curated playlists) or "user:<id>";

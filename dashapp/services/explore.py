@@ -34,7 +34,7 @@ from db.session import session_scope
 from ml.activities import FEATURE_BOUNDS
 from ml.filters import FilterIndex, TrackFilter
 from ml.moods import MOOD_LABELS, QUADRANT_MOODS
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from db.models import Ban, Interaction, Track, User, utcnow
 from db.queries import listeners
 from db.queries.history import IMPORT_CONTEXT_PREFIX
 from db.session import session_scope
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 # What the buttons and the API may send: the event kinds plus the two kinds of ban.
 BAN_TRACK = "ban_track"

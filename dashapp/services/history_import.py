@@ -36,7 +36,7 @@ from db.queries import jobs as job_queries
 from db.queries.history import StoredListen
 from db.queries.jobs import ClaimedJob, JobView
 from db.session import session_scope
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 log = logging.getLogger(__name__)
 

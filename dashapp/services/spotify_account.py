@@ -44,7 +44,7 @@ from integrations.errors import (
 from integrations.settings import IntegrationSettings
 from integrations.spotify import SavedTrack, SpotifyAuth, SpotifyToken, SpotifyUserClient
 from integrations.token_vault import UnreadableToken
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 PROVIDER = "spotify"
 JOB_KIND = "spotify_import"

@@ -23,7 +23,7 @@ import pandas as pd
 
 from db.demo.genres import GENRES, LATEST_YEAR, neighbour_codes, subgenre_table
 from db.demo.names import album_names, artist_names, playlist_names, track_titles
-from db.importers.frames import (
+from music.catalogue_frames import (
     PLAYLIST_COLUMNS,
     PLAYLIST_ITEM_COLUMNS,
     TRACK_COLUMNS,

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from db.demo import words
-from db.importers.frames import CatalogueFrames
-from ml.schema import InteractionKind, genre_slug
+from music.catalogue_frames import CatalogueFrames
+from music.schema import InteractionKind, genre_slug
 
 Rng = np.random.Generator
 

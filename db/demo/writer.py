@@ -28,7 +28,7 @@ from db.models import (
     User,
     UserPreference,
 )
-from ml.schema import artist_name_key
+from music.schema import artist_name_key
 
 USERS: Table = User.__table__  # type: ignore[assignment]
 PREFERENCES: Table = UserPreference.__table__  # type: ignore[assignment]

@@ -23,9 +23,9 @@ from sqlalchemy import Connection, Float, Table, cast, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from db.importers.frames import CREDITED_ARTISTS, CatalogueFrames
 from db.models import Artist, Genre, Playlist, PlaylistItem, Track, TrackArtist, TrackGenre
-from ml.schema import AUDIO_FEATURES, artist_name_key, genre_slug
+from music.catalogue_frames import CREDITED_ARTISTS, CatalogueFrames
+from music.schema import AUDIO_FEATURES, artist_name_key, genre_slug
 
 ARTISTS: Table = Artist.__table__  # type: ignore[assignment]
 GENRES: Table = Genre.__table__  # type: ignore[assignment]

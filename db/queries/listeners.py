@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Artist, Ban, Genre, Interaction, Track, TrackGenre, User, UserPreference
-from ml.schema import AUDIO_FEATURES, HistoryEvent, InteractionKind
+from music.schema import AUDIO_FEATURES, HistoryEvent, InteractionKind
 
 # What counts as "listening" in the insights: plays and the positive reactions that follow a play.
 LISTENING_KINDS: tuple[InteractionKind, ...] = (

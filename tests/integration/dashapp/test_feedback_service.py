@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from dashapp.services import feedback
 from db.models import Ban, Interaction
 from db.session import session_scope
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 from tests.integration.dashapp.conftest import add_user
 
 

@@ -15,8 +15,8 @@ from dashapp.services.retraining import RetrainPolicy
 from db.models import Interaction, ModelVersion, Track, TrainingRun
 from db.session import session_scope
 from ml.gate import GateDecision
-from ml.schema import InteractionKind
 from ml.training import TrainParams, train_model
+from music.schema import InteractionKind
 from tests.conftest import SHARED_DATA, require_shared_data
 from tests.unit.ml.conftest import build_catalogue
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml.schema import CATALOGUE_COLUMNS, validate_catalogue_frame
+from music.schema import CATALOGUE_COLUMNS, validate_catalogue_frame
 
 # Each genre's typical sound, so clusters and moods have something real to find.
 GENRE_PROFILES: dict[str, dict[str, float]] = {
@@ -22,7 +22,7 @@ GENRE_PROFILES: dict[str, dict[str, float]] = {
 def build_catalogue(
     n_tracks: int = 200, seed: int = 0, genres: tuple[str, ...] = tuple(GENRE_PROFILES)
 ) -> pd.DataFrame:
-    """A valid catalogue frame (``ml.schema.CATALOGUE_COLUMNS``) of synthetic tracks."""
+    """A valid catalogue frame (``music.schema.CATALOGUE_COLUMNS``) of synthetic tracks."""
     rng = np.random.default_rng(seed)
     genre = np.asarray(genres, dtype=object)[np.arange(n_tracks) % len(genres)]
 

@@ -2,7 +2,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from db.importers.frames import catalogue_frame
 from ml.protocols import (
     LeakageError,
     Protocol,
@@ -12,6 +11,7 @@ from ml.protocols import (
     lastfm_artists,
     playlist_continuation,
 )
+from music.catalogue_frames import catalogue_frame
 from tests.unit.ml.synthetic_listening import synthetic_frames, synthetic_hetrec
 
 

@@ -28,7 +28,7 @@ from ml.recommender import (
     ScoringWeights,
     UnknownTrackError,
 )
-from ml.schema import HistoryEvent, InteractionKind
+from music.schema import HistoryEvent, InteractionKind
 from tests.unit.ml.conftest import build_catalogue
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
