@@ -83,7 +83,7 @@ class UserPreference(Base):
     )
     favourite_genres: Mapped[list[Any]] = mapped_column(default=list)  # genre slugs
     favourite_artists: Mapped[list[Any]] = mapped_column(default=list)  # artist ids
-    moods: Mapped[list[Any]] = mapped_column(default=list)  # mood names from ml.moods
+    moods: Mapped[list[Any]] = mapped_column(default=list)  # mood names from music.moods
     adventurousness: Mapped[float] = mapped_column(Float, default=0.5)  # 0 familiar .. 1 far out
     onboarded_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -452,7 +452,7 @@ class ArtistEnrichment(Base):
     spotify_artist_id: Mapped[str | None] = mapped_column(String(64))
     spotify_genres: Mapped[list[Any]] = mapped_column(default=list)
     lastfm_tags: Mapped[list[Any]] = mapped_column(default=list)  # genre-like tags
-    moods: Mapped[list[Any]] = mapped_column(default=list)  # ml.moods names read from tags
+    moods: Mapped[list[Any]] = mapped_column(default=list)  # music.moods names read from tags
     similar_artists: Mapped[list[Any]] = mapped_column(default=list)  # names, most similar first
     # When each source was last asked (None: never), so `catalog enrich` resumes where it stopped.
     spotify_enriched_at: Mapped[datetime | None]

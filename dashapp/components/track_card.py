@@ -9,7 +9,7 @@ from dash import html
 
 from dashapp.components.feedback_buttons import feedback_buttons
 from dashapp.services.recommendations import RecommendedTrack
-from ml.moods import MOOD_LABELS
+from music.moods import MOOD_LABELS
 
 
 def spotify_embed(track_id: str) -> html.Iframe:

@@ -33,7 +33,7 @@ from db.queries import listeners
 from db.session import session_scope
 from ml.activities import FEATURE_BOUNDS
 from ml.filters import FilterIndex, TrackFilter
-from ml.moods import MOOD_LABELS, QUADRANT_MOODS
+from music.moods import MOOD_LABELS, QUADRANT_MOODS
 from music.schema import InteractionKind
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,8 @@ import pandas as pd
 
 from db.queries import listeners, population
 from db.session import session_scope
-from ml.moods import MOOD_LABELS, MOODS, mood_flags
+from ml.moods import mood_flags
+from music.moods import MOOD_LABELS, MOODS
 
 # The 0..1 audio features; tempo and loudness have other scales and would flatten the chart.
 PROFILE_FEATURES: tuple[str, ...] = (

@@ -14,10 +14,12 @@ from sqlalchemy import select
 from dashapp.services.accounts import MAX_DISPLAY_NAME_LENGTH
 from db.models import Interaction, User, UserPreference, utcnow
 from db.queries import listeners, preference_options
+
+# What this service returns; pages and components name these types from here, never from db.
 from db.queries.listeners import StoredPreferences
 from db.queries.preference_options import Choice
 from db.session import session_scope
-from ml.moods import MOOD_LABELS, MOODS
+from music.moods import MOOD_LABELS, MOODS
 
 MAX_FAVOURITE_ARTISTS = 50
 MAX_FAVOURITE_GENRES = 30

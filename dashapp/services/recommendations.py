@@ -21,7 +21,7 @@ from dashapp.services.model_messages import NO_MODEL_YET
 from db.queries import listeners
 from db.session import session_scope
 from ml.filters import TrackFilter
-from ml.moods import QUADRANT_MOODS
+from music.moods import QUADRANT_MOODS
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class RecommendedTrack:
     artist_id: int
     artist_name: str
     genre: str
-    mood: str  # primary mood (one of ml.moods.QUADRANT_MOODS), "" when unknown
+    mood: str  # primary mood (one of music.moods.QUADRANT_MOODS), "" when unknown
     moods: tuple[str, ...]
     cluster: int
     cluster_name: str

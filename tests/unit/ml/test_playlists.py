@@ -9,7 +9,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ml.filters import TrackFilter
-from ml.moods import MOODS
 from ml.ordering import song_key
 from ml.playlists import (
     MINUTES_TOLERANCE_MS,
@@ -21,6 +20,7 @@ from ml.playlists import (
     edit,
     generate,
 )
+from music.moods import MOODS
 from tests.unit.ml.playlist_bundle import GENRES, TinyBundle, tiny_bundle
 
 
