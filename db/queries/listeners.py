@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Artist, Ban, Genre, Interaction, Track, TrackGenre, User, UserPreference
+from db.models import Artist, Ban, Genre, Interaction, Track, TrackGenre, UserPreference
 from music.schema import AUDIO_FEATURES, HistoryEvent, InteractionKind
 
 # What counts as "listening" in the insights: plays and the positive reactions that follow a play.
@@ -65,10 +65,6 @@ class BanRow:
     artist_id: int | None
     label: str  # "Song — Artist" for a track, the artist's name for an artist
     created_at: datetime
-
-
-def user_exists(session: Session, user_id: int) -> bool:
-    return session.get(User, user_id) is not None
 
 
 def history(session: Session, user_id: int, limit: int | None = None) -> list[HistoryEvent]:
@@ -137,13 +133,6 @@ def preferences(session: Session, user_id: int) -> StoredPreferences:
     )
 
 
-def existing_track_ids(session: Session, track_ids: Iterable[str]) -> frozenset[str]:
-    wanted = list(dict.fromkeys(track_ids))
-    if not wanted:
-        return frozenset()
-    return frozenset(session.scalars(select(Track.id).where(Track.id.in_(wanted))))
-
-
 def existing_artist_ids(session: Session, artist_ids: Iterable[int]) -> frozenset[int]:
     wanted = list(dict.fromkeys(artist_ids))
     if not wanted:
@@ -205,13 +194,3 @@ def listened_track_genres(session: Session, user_id: int) -> dict[str, tuple[str
     for track_id, slug in session.execute(query).all():
         genres.setdefault(track_id, []).append(slug)
     return {track_id: tuple(slugs) for track_id, slugs in genres.items()}
-
-
-def feedback_counts(session: Session, user_id: int) -> dict[str, int]:
-    """How many events of each kind the user has recorded."""
-    query = (
-        select(Interaction.kind, func.count())
-        .where(Interaction.user_id == user_id)
-        .group_by(Interaction.kind)
-    )
-    return {InteractionKind(kind).value: count for kind, count in session.execute(query).all()}
