@@ -21,6 +21,7 @@ from dashapp.services.model_messages import NO_MODEL_YET
 from db.queries import listeners
 from db.session import session_scope
 from ml.filters import TrackFilter
+from music.links import spotify_link
 from music.moods import QUADRANT_MOODS
 
 log = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ def loaded_model() -> LoadedModelLike | None:
 
 
 def spotify_url(track_id: str, source: str) -> str | None:
-    return None if source == "demo" else f"https://open.spotify.com/track/{track_id}"
+    return spotify_link(track_id, source)
 
 
 def check_k(k: Any) -> int:
