@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Artist, Ban, Genre, Interaction, Track, TrackGenre, UserPreference
-from music.schema import AUDIO_FEATURES, HistoryEvent, InteractionKind
+from music.schema import AUDIO_FEATURES, Exclusions, HistoryEvent, InteractionKind
 
 # What counts as "listening" in the insights: plays and the positive reactions that follow a play.
 LISTENING_KINDS: tuple[InteractionKind, ...] = (
@@ -51,12 +51,6 @@ class StoredPreferences:
 
 
 @dataclass(frozen=True)
-class UserBans:
-    track_ids: frozenset[str] = frozenset()
-    artist_ids: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True)
 class BanRow:
     """A ban as the profile page and the API list it."""
 
@@ -88,9 +82,10 @@ def rated_track_ids(session: Session, user_id: int) -> frozenset[str]:
     return frozenset(session.scalars(query.distinct()))
 
 
-def bans(session: Session, user_id: int) -> UserBans:
+def bans(session: Session, user_id: int) -> Exclusions:
+    """The tracks and artists the user banned, as the recommender and generators take them."""
     rows = session.execute(select(Ban.track_id, Ban.artist_id).where(Ban.user_id == user_id)).all()
-    return UserBans(
+    return Exclusions(
         track_ids=frozenset(track for track, _ in rows if track is not None),
         artist_ids=frozenset(artist for _, artist in rows if artist is not None),
     )
