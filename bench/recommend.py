@@ -35,8 +35,8 @@ from ml.artifact import COORDINATE_COLUMNS, FORMAT_VERSION, ModelBundle
 from ml.features import TrackFeaturizer
 from ml.listeners import ListenerModel
 from ml.moods import assign_moods
-from ml.recommender import Exclusions, Recommender
-from music.schema import CATALOGUE_COLUMNS, HistoryEvent, InteractionKind
+from ml.recommender import Recommender
+from music.schema import CATALOGUE_COLUMNS, Exclusions, HistoryEvent, InteractionKind
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 K = 20

@@ -23,6 +23,7 @@ from db.session import session_scope
 from ml.filters import TrackFilter
 from music.links import spotify_link
 from music.moods import QUADRANT_MOODS
+from music.schema import Exclusions
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,7 @@ class ListenerState:
 
     history: list
     rated: frozenset[str]
-    bans: listeners.UserBans
+    bans: Exclusions
     preferences: listeners.StoredPreferences
 
 
@@ -168,7 +169,7 @@ def for_user(
     model = loaded_model()
     if model is None:
         return RecommendationList("no_model", adventurousness=chosen, message=NO_MODEL_MESSAGE)
-    from ml.recommender import Exclusions, Preferences
+    from ml.recommender import Preferences
 
     exclusions = Exclusions(
         track_ids=frozenset(state.rated | state.bans.track_ids),
