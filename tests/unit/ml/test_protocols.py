@@ -2,11 +2,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ml.protocol_genres import catalogue_with_genres
 from ml.protocols import (
     LeakageError,
     Protocol,
     assert_no_leak,
-    catalogue_with_genres,
     holdout_count,
     lastfm_artists,
     playlist_continuation,
