@@ -18,6 +18,7 @@ class ModelFreshness:
 
 
 def as_utc(moment: datetime) -> datetime:
+    """``moment`` as an aware UTC datetime (SQLite returns naive ones)."""
     # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -37,6 +38,7 @@ def model_freshness(serving_version: str | None = None) -> ModelFreshness:
 
 
 def humanize_age(moment: datetime, now: datetime | None = None) -> str:
+    """How long ago ``moment`` was, in the largest whole unit ("3 h ago")."""
     seconds = max(0.0, ((now or utcnow()) - as_utc(moment)).total_seconds())
     if seconds < 60:
         return "just now"
@@ -47,6 +49,7 @@ def humanize_age(moment: datetime, now: datetime | None = None) -> str:
 
 
 def describe(freshness: ModelFreshness, now: datetime | None = None) -> str:
+    """One line on the served model's age and the feedback since it was trained."""
     events = freshness.new_events
     noun = "feedback event" if events == 1 else "feedback events"
     if freshness.trained_at is None:

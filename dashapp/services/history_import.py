@@ -282,6 +282,7 @@ class ImportStatus:
 
 
 def import_status(user_id: int, kind: str = JOB_KIND) -> ImportStatus | None:
+    """The user's latest import of ``kind`` with its progress and report, or None."""
     job = latest_import(user_id, kind)
     if job is None:
         return None
