@@ -15,7 +15,7 @@ from ml.evaluation import Candidate, run_protocol, train_mixmap
 from ml.protocols import lastfm_artists, playlist_continuation
 from music.catalogue_frames import CatalogueFrames
 from music.hetrec import read_hetrec
-from tests.conftest import HETREC_DIR, TIDYTUESDAY_CSV, require_shared_data
+from tests.shared_data import HETREC_DIR, TIDYTUESDAY_CSV, require_shared_data
 
 pytestmark = [pytest.mark.realdata]
 

@@ -9,7 +9,7 @@ from dashapp.services import feedback
 from db.models import Ban, Interaction
 from db.session import session_scope
 from music.schema import InteractionKind
-from tests.integration.dashapp.conftest import add_user
+from tests.integration.dashapp.builders import add_user
 
 
 def count(model, **where) -> int:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from db.importers.catalogue import import_catalogue
 from db.models import Genre, Playlist, PlaylistItem, Track, TrackGenre
 from music.schema import genre_slug
-from tests.conftest import TIDYTUESDAY_CSV, require_shared_data
+from tests.shared_data import TIDYTUESDAY_CSV, require_shared_data
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 

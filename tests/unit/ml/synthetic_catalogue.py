@@ -1,12 +1,9 @@
-"""Small catalogue frames built in the tests (never cut from ../shared/data)."""
+"""Small synthetic catalogue frames for the tests (never cut from ../shared/data)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
-import pytest
 
 from music.schema import CATALOGUE_COLUMNS, validate_catalogue_frame
 
@@ -64,8 +61,3 @@ def build_catalogue(
         }
     )
     return validate_catalogue_frame(frame[list(CATALOGUE_COLUMNS)])
-
-
-@pytest.fixture
-def make_catalogue() -> Callable[..., pd.DataFrame]:
-    return build_catalogue

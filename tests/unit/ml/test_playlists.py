@@ -356,7 +356,7 @@ def served():
     from ml.features import TrackFeaturizer
     from ml.moods import assign_moods
     from ml.recommender import Recommender
-    from tests.unit.ml.conftest import build_catalogue
+    from tests.unit.ml.synthetic_catalogue import build_catalogue
 
     tracks = build_catalogue(300, seed=3)
     tracks["moods"] = assign_moods(tracks)[1]

@@ -13,7 +13,7 @@ import pytest
 from ml.recommender import Preferences, Recommender
 from ml.training import TrainParams, train_model
 from music.schema import HistoryEvent, InteractionKind
-from tests.unit.ml.conftest import build_catalogue
+from tests.unit.ml.synthetic_catalogue import build_catalogue
 from tests.unit.ml.test_training import curated, listening
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)

@@ -29,7 +29,7 @@ from ml.recommender import (
     UnknownTrackError,
 )
 from music.schema import HistoryEvent, InteractionKind
-from tests.unit.ml.conftest import build_catalogue
+from tests.unit.ml.synthetic_catalogue import build_catalogue
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 GENRES = ("rock", "pop", "latin", "ambient")
