@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from dashapp.services import model_registry
-from dashapp.services.freshness import as_utc
-from db.models import Interaction, User
+from db.models import Interaction, User, as_utc
 from db.queries import training_runs
 from db.session import session_scope
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from db.models import utcnow
+from db.models import as_utc, utcnow
 from db.queries import model_versions
 from db.session import session_scope
 
@@ -15,12 +15,6 @@ class ModelFreshness:
     version: str | None
     trained_at: datetime | None
     new_events: int  # feedback events recorded after the run learned from its data
-
-
-def as_utc(moment: datetime) -> datetime:
-    """``moment`` as an aware UTC datetime (SQLite returns naive ones)."""
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def model_freshness(serving_version: str | None = None) -> ModelFreshness:

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Artist, Ban, Genre, Interaction, Track, TrackGenre, UserPreference
+from db.models import (
+    Artist,
+    Ban,
+    Genre,
+    Interaction,
+    Track,
+    TrackGenre,
+    UserPreference,
+    as_utc,
+)
 from music.schema import AUDIO_FEATURES, Exclusions, HistoryEvent, InteractionKind
 
 # What counts as "listening" in the insights: plays and the positive reactions that follow a play.
@@ -30,11 +39,6 @@ RATED_KINDS: tuple[InteractionKind, ...] = (
     InteractionKind.SKIP,
     InteractionKind.BAN,
 )
-
-
-def as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
