@@ -60,11 +60,13 @@ serve: $(VENV)/.runtime
 ## test: install what the tests need (Python packages, Chromium for dash[testing]) and run them all
 test: $(VENV)/.dev browser-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # dash[testing] drives Debian's chromium through chromedriver; install them when missing.
 browser-deps:

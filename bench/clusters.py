@@ -44,7 +44,7 @@ NEIGHBOURS = 10
 
 def load(path: Path):  # -> (catalogue frame, events, playlists)
     from db.importers.catalogue import parse_catalogue
-    from db.importers.frames import catalogue_frame
+    from music.catalogue_frames import catalogue_frame
 
     with tempfile.TemporaryDirectory() as scratch:
         if path.suffix == ".gz":  # older importers read plain CSV only: decompress to scratch

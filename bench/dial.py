@@ -38,9 +38,9 @@ from ml.evaluation import evaluate_ranker, sample_listeners, train_mixmap
 from ml.listeners import taste_vector, unit_rows
 from ml.protocols import playlist_continuation
 from ml.recommender import Preferences, Recommender
-from ml.schema import HistoryEvent, InteractionKind
 from ml.scoring_settings import read_settings
 from ml.served_ranker import ServedMixmapRanker
+from music.schema import HistoryEvent, InteractionKind
 
 DIAL = (0.0, 0.25, 0.5, 0.75, 1.0)
 K = 20

@@ -24,6 +24,9 @@ The clients get their session cookie minted with the server's secret key rather 
 /login: login is throttled per address, and every client here comes from 127.0.0.1. Writes copy the
 ``_csrf_token`` cookie into ``X-CSRFToken`` when the server sets one. Loopback only; bounded by
 ``--users`` and ``--duration``. Ends with one ``name=value`` line.
+
+Why this script passes 400 lines: it is one benchmark, read top to bottom like its output (the
+server it starts, the locust user, the fault scenarios, the acknowledged-versus-stored check).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ from ml.training import TrainParams, train_model  # noqa: E402
 CATALOGUES = ("demo", "tidytuesday", "kaggle")
 
 
-def catalogue_frames(name: str, data: Path):  # -> db.importers.frames.CatalogueFrames
+def catalogue_frames(name: str, data: Path):  # -> music.catalogue_frames.CatalogueFrames
     from db.importers.catalogue import parse_catalogue
 
     if name == "demo":
@@ -59,8 +59,8 @@ def catalogue_frames(name: str, data: Path):  # -> db.importers.frames.Catalogue
 
 
 def train(name: str, data: Path, work: Path) -> None:
-    from db.importers.frames import catalogue_frame
     from ml.artifact import save_bundle
+    from music.catalogue_frames import catalogue_frame
 
     frames = catalogue_frames(name, data)
     catalogue = catalogue_frame(frames)

@@ -35,8 +35,8 @@ from ml.artifact import COORDINATE_COLUMNS, FORMAT_VERSION, ModelBundle
 from ml.features import TrackFeaturizer
 from ml.listeners import ListenerModel
 from ml.moods import assign_moods
-from ml.recommender import Exclusions, Recommender
-from ml.schema import CATALOGUE_COLUMNS, HistoryEvent, InteractionKind
+from ml.recommender import Recommender
+from music.schema import CATALOGUE_COLUMNS, Exclusions, HistoryEvent, InteractionKind
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 K = 20
@@ -62,7 +62,7 @@ def demo_world(n_tracks: int, n_listeners: int, seed: int) -> World:
     """The project's demo generator (db.demo) when present, else a small stand-in generator."""
     try:
         from db.demo.catalogue import generate_catalogue
-        from db.importers.frames import catalogue_frame
+        from music.catalogue_frames import catalogue_frame
     except ImportError:
         return synthetic_world(n_tracks, n_listeners, seed)
     frames = generate_catalogue(n_tracks, seed=seed)
@@ -91,7 +91,7 @@ def real_world(data: Path, n_listeners: int, seed: int) -> World | None:
     if not path.exists():
         return None
     from db.importers.catalogue import parse_catalogue
-    from db.importers.frames import catalogue_frame
+    from music.catalogue_frames import catalogue_frame
 
     frames = parse_catalogue(path).frames
     return frames_world("tidytuesday", frames, catalogue_frame(frames), n_listeners, seed)

@@ -26,8 +26,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from db.importers.frames import CatalogueFrames, catalogue_frame
 from ml.training import TrainParams, train_model
+from music.catalogue_frames import CatalogueFrames, catalogue_frame
 
 EVENT_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -47,7 +47,7 @@ login_manager = LoginManager()
 # Paths anyone may reach. Everything else (Dash pages, /_dash-* routes, the API) needs a login.
 PUBLIC_PREFIXES = ("/login", "/register", "/static/", "/assets/", "/healthz")
 PUBLIC_PATHS = frozenset({"/favicon.ico", "/_favicon.ico"})
-# Answered with 401 JSON rather than a redirect: machines call these, not people.
+# Machines call these, not people: refusals here are JSON (401, 403, ...), not a page or a redirect.
 MACHINE_PREFIXES = ("/api/", "/_dash-", "/_reload-hash")
 REMEMBER_FOR = timedelta(days=30)
 DEFAULT_LANDING = "/"

@@ -33,6 +33,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashapp.auth import MACHINE_PREFIXES
 from dashapp.text_input import NUL_MESSAGE, contains_nul
 
 log = logging.getLogger(__name__)
@@ -40,8 +41,6 @@ log = logging.getLogger(__name__)
 CSRF_COOKIE = "_csrf_token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DASH_CALLBACK_PATH = "/_dash-update-component"
-# Answered as JSON rather than as a page: machines call these.
-MACHINE_PREFIXES = ("/api/", "/_dash-", "/_reload-hash")
 # Responses that need no CSRF cookie (static files, health checks): no session for them.
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/static/", "/_favicon", "/healthz")
 
@@ -94,10 +93,11 @@ def _csrf_refused(error: CSRFError) -> tuple[Response | str, int]:
     )
 
 
-def _refusal(message: str) -> tuple[Response | str, int]:
+def _refusal(message: str, status: int = 403) -> tuple[Response | str, int]:
+    """Machines (the API, Dash's callbacks) get JSON; a person gets the refused page."""
     if request.path.startswith(MACHINE_PREFIXES):
-        return jsonify(error=message), 403
-    return render_template("refused.html", message=message), 403
+        return jsonify(error=message), status
+    return render_template("refused.html", message=message), status
 
 
 def _set_csrf_cookie(response: Response) -> Response:
@@ -142,9 +142,7 @@ def _refuse_nul_bytes() -> tuple[Response | str, int] | None:
         suspects.append(request.get_json(silent=True))
     if not any(contains_nul(_values(s)) for s in suspects):
         return None
-    if request.path.startswith(MACHINE_PREFIXES):
-        return jsonify(error=NUL_MESSAGE), 400
-    return render_template("refused.html", message=NUL_MESSAGE), 400
+    return _refusal(NUL_MESSAGE, 400)
 
 
 def _values(data: Any) -> Any:
@@ -277,6 +275,4 @@ def _limiter(server: Flask) -> Limiter:
 
 def _too_many(error: Any) -> tuple[Response | str, int]:
     message = str(getattr(error, "description", "")) or "Too many requests; slow down."
-    if request.path.startswith(MACHINE_PREFIXES):
-        return jsonify(error=message), 429
-    return render_template("refused.html", message=message), 429
+    return _refusal(message, 429)

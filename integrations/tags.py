@@ -1,9 +1,9 @@
 """Last.fm tags → Mixmap moods and genres.
 
 Last.fm tags are free text. The few that name a feeling map onto Mixmap's mood vocabulary
-(``ml.moods.MOODS``: Russell-quadrant moods plus descriptive tags); tags that describe the listener
-rather than the music ("seen live", "favorites") are dropped; the rest, weighted by Last.fm's 0..100
-relative count, are kept as genre-like tags.
+(``music.moods.MOODS``: Russell-quadrant moods plus descriptive tags); tags that describe the
+listener rather than the music ("seen live", "favorites") are dropped; the rest, weighted by
+Last.fm's 0..100 relative count, are kept as genre-like tags.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Tag (case-folded) → mood name from ml.moods.MOODS.
+# Tag (case-folded) → mood name from music.moods.MOODS.
 TAG_MOODS: dict[str, str] = {
     "happy": "happy",
     "feel good": "happy",

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ml.schema import CATALOGUE_COLUMNS
+from music.schema import CATALOGUE_COLUMNS
 
 if TYPE_CHECKING:  # the bundle only carries these; importing them here would couple the modules
     from ml.cluster_cards import ClusterAtlas

@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from ml.protocols import Query, TrainingData
-from ml.schema import AUDIO_FEATURES
+from music.schema import AUDIO_FEATURES
 
 # The harness's own feature space: z-scored audio features and duration. Baselines rank in it and
 # intra-list diversity is measured in it, so no model is judged in a space it chose itself.

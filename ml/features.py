@@ -30,7 +30,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 # Order matters only for readability of feature_names_.
 AUDIO_COLUMNS: tuple[str, ...] = (
@@ -124,7 +124,7 @@ def _vocabulary(values: pd.Series, min_tracks: int) -> list[str]:
 
 
 class TrackFeaturizer(TransformerMixin, BaseEstimator):
-    """Catalogue frame (``ml.schema.CATALOGUE_COLUMNS``, optional ``rating``) -> float32 matrix.
+    """Catalogue frame (``music.schema.CATALOGUE_COLUMNS``, optional ``rating``) -> float32 matrix.
 
     ``fit`` learns the column means/scales and the genre vocabularies; ``transform`` applies them.
     Block weights are parameters so evaluation can tune them; ``block_weights_`` records what a

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from ml.schema import HistoryEvent, InteractionKind
+from music.schema import HistoryEvent, InteractionKind
 
 SECONDS_PER_DAY = 86_400.0
 

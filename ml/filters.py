@@ -9,7 +9,7 @@ that filter the same catalogue repeatedly (the recommender, the map) keep one ``
 Semantics a user sees:
 - genres: a slug matches a top-level genre ("rock") or a subgenre ("rock/hard rock"); include keeps
   tracks carrying any included slug, exclude drops tracks carrying any excluded one.
-- moods: keeps tracks carrying any of the chosen moods (``ml.moods.MOODS``).
+- moods: keeps tracks carrying any of the chosen moods (``music.moods.MOODS``).
 - ranges are inclusive; a track with no release year fails a release-year range.
 - tempo: optionally counts half and double time (a 170 BPM track fits 80-90 BPM).
 - allow_explicit=False drops tracks marked explicit; tracks of unknown explicitness stay (the
@@ -34,7 +34,8 @@ from ml.activities import (
     get_preset,
     tempo_matches,
 )
-from ml.moods import MOODS, mood_bits, moods_mask
+from ml.moods import mood_bits, moods_mask
+from music.moods import MOODS
 
 RANGE_FIELDS: tuple[str, ...] = (
     "energy",
@@ -228,6 +229,6 @@ def _slugs(values: object, label: str) -> tuple[str, ...]:
     for value in values:
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{label} must hold genre names, got {value!r}")
-        # Same normalisation as ml.schema.genre_slug, applied to both sides of "rock/hard rock".
+        # Same normalisation as music.schema.genre_slug, applied to both sides of "rock/hard rock".
         slugs.append("/".join(" ".join(part.casefold().split()) for part in value.split("/", 1)))
     return tuple(dict.fromkeys(slugs))

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from ml.schema import HistoryEvent, InteractionKind
+from music.schema import HistoryEvent, InteractionKind
 
 POSITIVE_KINDS = frozenset({InteractionKind.PLAY, InteractionKind.LIKE, InteractionKind.FAVOURITE})
 LIST_LENGTH = 10

@@ -24,6 +24,10 @@ finds neighbours where track overlap alone finds none. The collaborative score o
 similarity-weighted share of the ``n_neighbours`` nearest listeners that have it, damped by the
 track's overall listener count to the power ``popularity_damping`` so that "everyone has it" does
 not drown "people like you have it".
+
+Why this module passes 400 lines: ``ListenerModel`` is one estimator (fit, then the request-time
+questions asked of it), and its import path ``ml.listeners.ListenerModel`` is written into every
+pickled model bundle: moving the class would make every stored artifact unloadable.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from ml.feedback import (
     frame_seconds,
     summarise_history,
 )
-from ml.schema import HistoryEvent, InteractionKind
+from music.schema import HistoryEvent, InteractionKind
 
 EVENT_COLUMNS: tuple[str, ...] = ("listener", "track_id", "kind", "at")
 # A taste vector is unit length; skips subtract this fraction of the skipped tracks' mean direction.

@@ -37,21 +37,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-QUADRANT_MOODS: tuple[str, ...] = ("happy", "tense", "sad", "calm")
-TAG_MOODS: tuple[str, ...] = ("chill", "amped", "danceable", "acoustic", "instrumental")
-MOODS: tuple[str, ...] = QUADRANT_MOODS + TAG_MOODS
-
-MOOD_LABELS: dict[str, str] = {
-    "happy": "Happy / energetic",
-    "tense": "Angry / tense",
-    "sad": "Sad",
-    "calm": "Calm / peaceful",
-    "chill": "Chill",
-    "amped": "Amped",
-    "danceable": "Danceable",
-    "acoustic": "Acoustic",
-    "instrumental": "Instrumental",
-}
+from music.moods import MOODS, QUADRANT_MOODS
 
 ENERGY_SPLIT = 0.5
 VALENCE_SPLIT = 0.5

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ml.schema import artist_name_key
 from ml.transitions import TransitionWeights, pair_costs, path_cost, transition_matrix
+from music.schema import artist_name_key
 
 # Artist separation: by default no artist plays twice within this many positions.
 DEFAULT_ARTIST_GAP = 3

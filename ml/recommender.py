@@ -45,8 +45,8 @@ from ml.listeners import (
     unit_rows,
 )
 from ml.moods import MOODS, moods_mask
-from ml.schema import AUDIO_FEATURES, HistoryEvent
 from ml.scoring_settings import CONTEXTS, normalise_settings
+from music.schema import AUDIO_FEATURES, HistoryEvent
 
 # Audio features a "matches your taste" reason may name, with words for low and high values.
 FEATURE_WORDS: dict[str, tuple[str, str]] = {
@@ -858,5 +858,5 @@ def _as_objects(values: Sequence[str]) -> np.ndarray:
 
 
 def _slug(genre: str) -> str:
-    # The same normalisation as ml.schema.genre_slug on both sides of "rock/hard rock".
+    # The same normalisation as music.schema.genre_slug on both sides of "rock/hard rock".
     return "/".join(" ".join(part.casefold().split()) for part in str(genre).split("/", 1))

@@ -20,9 +20,9 @@ import pandas as pd
 
 from ml.feedback import TrackWeights
 from ml.protocols import Query, TrainingData
-from ml.recommender import Exclusions, Recommender
-from ml.schema import HistoryEvent, InteractionKind
+from ml.recommender import Recommender
 from ml.scoring_settings import normalise_settings
+from music.schema import Exclusions, HistoryEvent, InteractionKind
 
 # The recommender's default adventurousness (the slider starts there).
 ADVENTUROUSNESS = 0.5

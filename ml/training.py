@@ -35,8 +35,8 @@ from ml.embedding import embed
 from ml.features import TrackFeaturizer, track_ratings
 from ml.listeners import EVENT_COLUMNS, ListenerModel
 from ml.moods import assign_moods
-from ml.schema import validate_catalogue_frame
 from ml.scoring_settings import normalise_settings
+from music.schema import validate_catalogue_frame
 
 Progress = Callable[[str], None]
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from music.keys import camelot
+
 # Cost of one compatible key move (one step round the wheel, or A <-> B at the same number).
 KEY_STEP_COST = 0.5
 # Tracks whose key is unknown (Spotify's key -1) get a neutral cost: neither a clash nor a match.
@@ -29,20 +31,6 @@ class TransitionWeights:
     key: float = 1.0
     tempo: float = 1.0
     energy: float = 1.0
-
-
-def camelot(key: np.ndarray, mode: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The Camelot wheel position of Spotify keys: (number 1..12 or 0 when unknown, is_major).
-
-    ``key`` is the pitch class (0 = C .. 11 = B, -1 unknown) and ``mode`` 1 major / 0 minor.
-    C major is 8B and each fifth up is one step clockwise (G major 9B); a minor key shares its
-    number with its relative major three semitones up (A minor is 8A, like C major 8B).
-    """
-    key = np.asarray(key, dtype=np.int64)
-    is_major = np.asarray(mode, dtype=np.int64) == 1
-    relative_major = np.where(is_major, key, key + 3) % 12
-    number = (7 * relative_major + 7) % 12 + 1
-    return np.where(key < 0, 0, number), is_major
 
 
 def key_cost(key_a, mode_a, key_b, mode_b) -> np.ndarray:

@@ -2,41 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from db import migrate
 from db.session import Database, create_db_engine, database
-from tests.web_client import CsrfClient
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SHARED_DATA = Path(os.environ.get("MIXMAP_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
-TIDYTUESDAY_CSV = SHARED_DATA / "tidytuesday" / "spotify_songs.csv"
-HETREC_DIR = SHARED_DATA / "hetrec2011-lastfm-2k"
-
-
-def _postgres_url() -> str | None:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return None
-    try:
-        engine = create_db_engine(url, pool_pre_ping=False)
-        with engine.connect() as connection:
-            connection.execute(text("select 1"))
-        engine.dispose()
-    except Exception:
-        return None
-    return url
-
-
-POSTGRES_URL = _postgres_url()
+from tests.databases import POSTGRES_URL, fresh_postgres_url, fresh_sqlite_url
+from tests.web_client import AuthActions, CsrfClient
 
 
 @pytest.fixture(scope="session")
@@ -47,32 +21,6 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     migrate.upgrade(engine)
     engine.dispose()
     return path
-
-
-def fresh_sqlite_url(template: Path, directory: Path) -> str:
-    target = directory / f"mixmap-{uuid.uuid4().hex[:8]}.db"
-    shutil.copyfile(template, target)
-    return f"sqlite:///{target}"
-
-
-def fresh_postgres_url() -> Iterator[str]:
-    """A new empty schema in the test database, migrated to head, dropped afterwards."""
-    assert POSTGRES_URL is not None
-    schema = f"mixmap_test_{uuid.uuid4().hex[:10]}"
-    admin = create_db_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    url_string = url.render_as_string(hide_password=False)
-    engine = create_db_engine(url_string)
-    migrate.upgrade(engine)
-    engine.dispose()
-    try:
-        yield url_string
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(
@@ -126,8 +74,13 @@ def client(app):
     return app.test_client()
 
 
-def require_shared_data(path: Path) -> Path:
-    # CI has ../shared/data; its absence is a broken checkout layout, not a reason to pass quietly.
-    if not path.exists():
-        pytest.fail(f"shared data not found at {path} (set MIXMAP_SHARED_DATA to its folder)")
-    return path
+@pytest.fixture
+def runner(app):
+    """The app's ``flask`` command line, invoked in-process."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    """``auth.register()``, ``auth.login()``, ``auth.logout()`` on ``client``."""
+    return AuthActions(client)

@@ -36,3 +36,27 @@ class CsrfClient(FlaskClient):
                 if isinstance(data, dict) and "csrf_token" not in data:
                     kwargs["data"] = {**data, "csrf_token": cookie.value}
         return super().open(*args, **kwargs)
+
+
+class AuthActions:
+    """Register, log in and log out through the real account forms (Flask tutorial's ``auth``)."""
+
+    password = "correct horse battery"
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def register(self, email: str = "ada@example.com", name: str = "Ada", password: str = ""):
+        password = password or self.password
+        return self._client.post(
+            "/register",
+            data={"display_name": name, "email": email, "password": password, "confirm": password},
+        )
+
+    def login(self, email: str = "ada@example.com", password: str = ""):
+        return self._client.post(
+            "/login", data={"email": email, "password": password or self.password}
+        )
+
+    def logout(self):
+        return self._client.post("/logout")

@@ -16,8 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from dashapp.services.feedback import FEEDBACK_KINDS, MAX_CONTEXT_LENGTH, MAX_EVENT_ID_LENGTH
 from dashapp.services.playlists import EXPORT_FORMATS, MAX_NAME_LENGTH
 from dashapp.services.recommendations import MAX_K
-from ml.moods import MOODS
 from ml.playlists import GENERATOR_KINDS, MAX_MINUTES, MAX_TRACKS, ORDERS
+from music.moods import MOODS
 
 # Database keys are signed 64-bit integers; a larger id can name nothing.
 MAX_ID = 2**63 - 1

@@ -15,12 +15,12 @@ from flask.cli import with_appcontext
 
 from dashapp.cli.ml import ml_group
 from db.importers.catalogue import parse_catalogue
-from db.importers.frames import CatalogueFrames
-from db.importers.hetrec import read_hetrec
 from ml.evaluation import markdown_table, run_protocol, verdict
 from ml.protocols import Protocol, lastfm_artists, playlist_continuation
 from ml.scoring_settings import SETTINGS_FILE, read_settings, write_settings
 from ml.tuning import tune_scoring_settings
+from music.catalogue_frames import CatalogueFrames
+from music.hetrec import read_hetrec
 
 TIDYTUESDAY_FILE = Path("tidytuesday") / "spotify_songs.csv"
 HETREC_FOLDER = Path("hetrec2011-lastfm-2k")

@@ -29,7 +29,7 @@ from dash import MATCH, Input, Output, callback, dcc, html
 
 from ml.activities import PRESETS, ActivityPreset
 from ml.filters import FilterError, TrackFilter
-from ml.moods import MOOD_LABELS, MOODS
+from music.moods import MOOD_LABELS, MOODS
 
 # Feature ranges with a slider: (label, low, high, step).
 SLIDERS: dict[str, tuple[str, float, float, float]] = {

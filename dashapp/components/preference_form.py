@@ -14,8 +14,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
 from dashapp.services import profile
-from db.queries.listeners import StoredPreferences
-from db.queries.preference_options import Choice
+from dashapp.services.profile import Choice, StoredPreferences
 
 GENRES_ID = "pref-genres"
 MOODS_ID = "pref-moods"

@@ -9,13 +9,14 @@ from dash import html
 
 from dashapp.components.feedback_buttons import feedback_buttons
 from dashapp.services.recommendations import RecommendedTrack
-from ml.moods import MOOD_LABELS
+from music.links import spotify_embed_url
+from music.moods import MOOD_LABELS
 
 
 def spotify_embed(track_id: str) -> html.Iframe:
     """Spotify's own player; it only plays when the browser is online."""
     return html.Iframe(
-        src=f"https://open.spotify.com/embed/track/{track_id}",
+        src=spotify_embed_url(track_id),
         className="spotify-embed mt-2",
         title="Spotify player",
         allow="encrypted-media",

@@ -13,7 +13,7 @@ from dash import html
 
 from dashapp.services.enrichment import TrackEnrichmentView
 from dashapp.services.explore import TrackDetails
-from ml.moods import MOOD_LABELS
+from music.moods import MOOD_LABELS
 
 OPEN_TRACK = "explore-open-track"
 # (id, label, colour): ids the page's callbacks listen to.

@@ -29,7 +29,7 @@ from dashapp.services import (
     user_data,
 )
 from dashapp.services.connections import IntegrationError
-from db.queries.listeners import BanRow
+from dashapp.services.feedback import BanRow
 
 dash.register_page(__name__, path="/profile", title="Profile · Mixmap")
 

@@ -62,10 +62,12 @@ def _account(user: User) -> Account:
 
 
 def normalise_email(email: str) -> str:
+    """The email as accounts are keyed on: trimmed and lower-cased."""
     return email.strip().lower()
 
 
 def check_email(email: str) -> str:
+    """The normalised email, or an ``AccountError`` saying what a valid one looks like."""
     email = normalise_email(email)
     if len(email) > MAX_EMAIL_LENGTH or not EMAIL_PATTERN.match(email):
         raise AccountError("Enter a valid email address, like name@example.com.")
@@ -92,6 +94,7 @@ class EmailTaken(AccountError):
 
 
 def register(email: str, password: str, display_name: str = "") -> Account:
+    """Create a password account; ``AccountError`` when the email is taken or the password weak."""
     email = check_email(email)
     problem = password_problem(password, email)
     if problem:
@@ -142,6 +145,7 @@ def end_sessions(user_id: int) -> None:
 
 
 def get_account(user_id: int) -> Account | None:
+    """The password account with this id, or None (deleted, or a demo listener)."""
     with session_scope() as session:
         user = session.get(User, user_id)
         if user is None or user.password_hash is None:
@@ -150,6 +154,7 @@ def get_account(user_id: int) -> Account | None:
 
 
 def change_password(user_id: int, current_password: str, new_password: str) -> Account:
+    """Replace the password after checking the current one; ends the user's other sessions."""
     with session_scope(write=True) as session:
         user = session.get(User, user_id)
         if user is None or user.password_hash is None:
@@ -178,6 +183,7 @@ def delete_account(user_id: int, password: str) -> None:
 
 
 def set_admin(email: str, is_admin: bool = True) -> Account:
+    """Grant (or withdraw) the administrator role by email (``flask users make-admin``)."""
     with session_scope(write=True) as session:
         user = session.scalar(select(User).where(User.email == normalise_email(email)))
         if user is None or user.password_hash is None:
@@ -195,6 +201,7 @@ class UserCounts:
 
 
 def user_counts(now: datetime | None = None) -> UserCounts:
+    """How many accounts, administrators, demo listeners and recent logins there are."""
     since = (now or utcnow()) - timedelta(days=7)
     with session_scope() as session:
         real = User.password_hash.is_not(None)

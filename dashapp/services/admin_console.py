@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from dashapp.services import model_registry
-from dashapp.services.freshness import as_utc
-from db.models import Interaction, User
+from db.models import Interaction, User, as_utc
 from db.queries import training_runs
 from db.session import session_scope
 
@@ -128,6 +127,7 @@ class RunRow:
 
 
 def retrain_runs(limit: int = 8) -> list[RunRow]:
+    """The newest training runs, for the Admin page's list."""
     with session_scope() as session:
         return [
             RunRow(
@@ -153,6 +153,7 @@ def request_retrain(user_id: int) -> str:
 
 
 def rollback(user_id: int, version: str | None) -> str:
+    """Serve ``version``, or the one that served before the active one; administrators only."""
     _require_admin(user_id)
     try:
         info = model_registry.rollback(version or None)

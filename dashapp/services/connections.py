@@ -38,6 +38,7 @@ class ConnectionsView:
 
 
 def connections_view(user_id: int, outcome: str | None = None) -> ConnectionsView:
+    """Everything the Connections card shows for the user: accounts, playlists, imports."""
     with session_scope() as session:
         playlists = queries.playlist_choices(session, user_id)
     return ConnectionsView(

@@ -24,7 +24,7 @@ from integrations.lastfm import LastfmClient
 from integrations.settings import IntegrationSettings
 from integrations.spotify_catalogue import IDS_PER_LOOKUP, SpotifyCatalogueClient
 from integrations.tags import read_tags
-from ml.schema import artist_name_key
+from music.schema import artist_name_key
 
 CACHE_TTL = timedelta(days=30)
 SIMILAR_ARTISTS = 8

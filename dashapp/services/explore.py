@@ -33,8 +33,9 @@ from db.queries import listeners
 from db.session import session_scope
 from ml.activities import FEATURE_BOUNDS
 from ml.filters import FilterIndex, TrackFilter
-from ml.moods import MOOD_LABELS, QUADRANT_MOODS
-from ml.schema import InteractionKind
+from music.links import spotify_track_url
+from music.moods import MOOD_LABELS, QUADRANT_MOODS
+from music.schema import InteractionKind
 
 log = logging.getLogger(__name__)
 
@@ -518,7 +519,7 @@ def track_details(
             if pd.notna(track.get(name))
         },
         popularity=int(track["popularity"]) if pd.notna(track.get("popularity")) else 0,
-        spotify_url=f"https://open.spotify.com/track/{track_id}",  # demo tracks: spotify_link
+        spotify_url=spotify_track_url(track_id),  # demo tracks: spotify_link
         similar=tuple(similar),
     )
 
@@ -633,4 +634,4 @@ def spotify_link(base: MapBase, track_id: str) -> str | None:
     row = base.row_of.get(track_id)
     if row is None or str(base.tracks["source"].iat[row]) == "demo":
         return None
-    return f"https://open.spotify.com/track/{track_id}"
+    return spotify_track_url(track_id)

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from db.models import Ban, Interaction, Track, User, utcnow
 from db.queries import listeners
 from db.queries.history import IMPORT_CONTEXT_PREFIX
+from db.queries.listeners import BanRow
 from db.session import session_scope
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 # What the buttons and the API may send: the event kinds plus the two kinds of ban.
 BAN_TRACK = "ban_track"
@@ -198,13 +199,14 @@ def unban(user_id: int, ban_id: int) -> bool:
         return bool(result.rowcount)
 
 
-def ban_page(user_id: int, *, limit: int, offset: int = 0) -> tuple[list[listeners.BanRow], int]:
+def ban_page(user_id: int, *, limit: int, offset: int = 0) -> tuple[list[BanRow], int]:
     """One page of the user's bans, newest first, and how many they have."""
     with session_scope() as session:
         rows = listeners.ban_rows(session, user_id, limit=limit, offset=offset)
         return rows, listeners.ban_count(session, user_id)
 
 
-def list_bans(user_id: int) -> list[listeners.BanRow]:
+def list_bans(user_id: int) -> list[BanRow]:
+    """Every ban the user holds, newest first (the profile's list)."""
     with session_scope() as session:
         return listeners.ban_rows(session, user_id)

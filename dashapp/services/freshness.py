@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from db.models import utcnow
+from db.models import as_utc, utcnow
 from db.queries import model_versions
 from db.session import session_scope
 
@@ -15,11 +15,6 @@ class ModelFreshness:
     version: str | None
     trained_at: datetime | None
     new_events: int  # feedback events recorded after the run learned from its data
-
-
-def as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def model_freshness(serving_version: str | None = None) -> ModelFreshness:
@@ -37,6 +32,7 @@ def model_freshness(serving_version: str | None = None) -> ModelFreshness:
 
 
 def humanize_age(moment: datetime, now: datetime | None = None) -> str:
+    """How long ago ``moment`` was, in the largest whole unit ("3 h ago")."""
     seconds = max(0.0, ((now or utcnow()) - as_utc(moment)).total_seconds())
     if seconds < 60:
         return "just now"
@@ -47,6 +43,7 @@ def humanize_age(moment: datetime, now: datetime | None = None) -> str:
 
 
 def describe(freshness: ModelFreshness, now: datetime | None = None) -> str:
+    """One line on the served model's age and the feedback since it was trained."""
     events = freshness.new_events
     noun = "feedback event" if events == 1 else "feedback events"
     if freshness.trained_at is None:

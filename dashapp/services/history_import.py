@@ -36,7 +36,7 @@ from db.queries import jobs as job_queries
 from db.queries.history import StoredListen
 from db.queries.jobs import ClaimedJob, JobView
 from db.session import session_scope
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 log = logging.getLogger(__name__)
 
@@ -282,6 +282,7 @@ class ImportStatus:
 
 
 def import_status(user_id: int, kind: str = JOB_KIND) -> ImportStatus | None:
+    """The user's latest import of ``kind`` with its progress and report, or None."""
     job = latest_import(user_id, kind)
     if job is None:
         return None

@@ -17,7 +17,8 @@ import pandas as pd
 
 from db.queries import listeners, population
 from db.session import session_scope
-from ml.moods import MOOD_LABELS, MOODS, mood_flags
+from ml.moods import mood_flags
+from music.moods import MOOD_LABELS, MOODS
 
 # The 0..1 audio features; tempo and loudness have other scales and would flatten the chart.
 PROFILE_FEATURES: tuple[str, ...] = (
@@ -70,6 +71,7 @@ def time_zone(name: str | None) -> str:
 
 
 def week_start(at: pd.Series, zone: str = "UTC") -> pd.Series:
+    """The Monday (00:00, in ``zone``) of each timestamp's week."""
     day = at.dt.tz_convert(zone).dt.tz_localize(None).dt.normalize()
     return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
 
@@ -97,6 +99,7 @@ def counts_by_week(
 def shares(
     labels: pd.Series, weights: pd.Series | None = None, top: int = 5
 ) -> list[tuple[str, float]]:
+    """The ``top`` labels by (weighted) share of the total, largest first."""
     if labels.empty:
         return []
     values = pd.Series(
@@ -118,6 +121,7 @@ def explode_genres(
 
 
 def mood_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """How many of the listens carry each mood, in ``MOODS`` order with labels."""
     flags = mood_flags(events) if not events.empty else np.zeros((0, len(MOODS)), dtype=bool)
     counts = flags.sum(axis=0)
     return pd.DataFrame(
@@ -130,6 +134,7 @@ def mood_counts(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def hour_weekday(events: pd.DataFrame, zone: str = "UTC") -> pd.DataFrame:
+    """Listens per weekday (rows) and hour of day (columns) in ``zone``."""
     grid = pd.DataFrame(0, index=list(WEEKDAYS), columns=list(range(24)), dtype="int64")
     if events.empty:
         return grid
@@ -142,6 +147,7 @@ def hour_weekday(events: pd.DataFrame, zone: str = "UTC") -> pd.DataFrame:
 
 
 def feature_profile(events: pd.DataFrame, everyone: dict[str, float]) -> pd.DataFrame:
+    """The user's mean of each profile feature beside everyone's."""
     features = [f for f in PROFILE_FEATURES if f in everyone]
     you = [float(events[f].mean()) if not events.empty else np.nan for f in features]
     return pd.DataFrame(

@@ -23,10 +23,12 @@ def _mapping() -> dict[str, str]:
 
 
 def current_settings() -> IntegrationSettings:
+    """The Spotify and Last.fm settings of this deployment (app config, else environment)."""
     return IntegrationSettings.from_mapping(_mapping())
 
 
 def token_vault(settings: IntegrationSettings | None = None) -> TokenVault:
+    """The vault that encrypts stored access tokens, keyed from the app's secret."""
     settings = settings or current_settings()
     secret = current_app.config.get("SECRET_KEY") if has_app_context() else None
     secret = secret or os.environ.get("SECRET_KEY", "")

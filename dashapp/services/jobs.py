@@ -27,6 +27,7 @@ PROGRESS_EVERY_SECONDS = 1.0
 
 
 def handlers() -> dict[str, Handler]:
+    """The function that runs each kind of background job."""
     # Imported here so the worker loop importing this module stays cheap and cycle-free.
     from dashapp.services import history_import, lastfm_import, spotify_account
 

@@ -55,6 +55,7 @@ class LastfmStatus:
 
 
 def status(user_id: int) -> LastfmStatus:
+    """Whether Last.fm is configured and which user name the user linked, if any."""
     configured = current_settings().lastfm_enabled
     with session_scope() as session:
         row = queries.account(session, user_id, PROVIDER)
@@ -62,6 +63,7 @@ def status(user_id: int) -> LastfmStatus:
 
 
 def check_username(username: str | None) -> str:
+    """The trimmed Last.fm user name, or a ``LastfmImportError`` saying what a valid one is."""
     name = (username or "").strip()
     if not USERNAME.match(name):
         raise LastfmImportError(
@@ -123,6 +125,7 @@ def submit_import(user_id: int, username: str | None) -> ImportStatus:
 
 
 def import_job_status(user_id: int) -> ImportStatus | None:
+    """The user's latest Last.fm import, or None."""
     return import_status(user_id, JOB_KIND)
 
 

@@ -26,10 +26,12 @@ _hasher = PasswordHasher(
 
 
 def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password``."""
     return _hasher.hash(password)
 
 
 def verify_password(stored: str, password: str) -> bool:
+    """Whether ``password`` matches ``stored`` (Argon2id, or an older werkzeug hash)."""
     if stored.startswith("$argon2"):
         try:
             return _hasher.verify(stored, password)

@@ -36,6 +36,7 @@ from ml.playlists import (
     generate,
 )
 from ml.recommender import Exclusions
+from music.links import spotify_link
 
 MAX_NAME_LENGTH = 200
 # The longest playlist anyone may store (MIXMAP_MAX_PLAYLIST_TRACKS overrides it): long enough for
@@ -561,7 +562,7 @@ class Export:
 
 
 def _track_url(track_id: str, source: Any) -> str | None:
-    return None if source == "demo" else f"https://open.spotify.com/track/{track_id}"
+    return spotify_link(track_id, source)
 
 
 def export(user_id: int, playlist_id: int, fmt: str) -> Export:

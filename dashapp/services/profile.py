@@ -14,10 +14,12 @@ from sqlalchemy import select
 from dashapp.services.accounts import MAX_DISPLAY_NAME_LENGTH
 from db.models import Interaction, User, UserPreference, utcnow
 from db.queries import listeners, preference_options
+
+# What this service returns; pages and components name these types from here, never from db.
 from db.queries.listeners import StoredPreferences
 from db.queries.preference_options import Choice
 from db.session import session_scope
-from ml.moods import MOOD_LABELS, MOODS
+from music.moods import MOOD_LABELS, MOODS
 
 MAX_FAVOURITE_ARTISTS = 50
 MAX_FAVOURITE_GENRES = 30
@@ -36,25 +38,30 @@ class ProfileView:
 
 
 def mood_choices() -> list[Choice]:
+    """Every mood with its label, for the taste form's chips."""
     return [Choice(mood, MOOD_LABELS.get(mood, mood.title())) for mood in MOODS]
 
 
 def genre_choices() -> list[Choice]:
+    """The catalogue's top-level genres, for the taste form's chips."""
     with session_scope() as session:
         return preference_options.genre_choices(session)
 
 
 def search_artists(text: str, limit: int = 20) -> list[Choice]:
+    """Artists whose name matches ``text``, at most ``limit``."""
     with session_scope() as session:
         return preference_options.search_artists(session, text or "", limit)
 
 
 def suggested_artists(genres: Sequence[str], exclude: Sequence[int] = ()) -> list[Choice]:
+    """Popular artists in ``genres``, leaving out ``exclude``."""
     with session_scope() as session:
         return preference_options.artists_in_genres(session, list(genres), list(exclude))
 
 
 def get_profile(user_id: int) -> ProfileView:
+    """The user's name, email and taste, with their loved artists' names."""
     with session_scope() as session:
         user = session.get(User, user_id)
         if user is None:
@@ -69,6 +76,7 @@ def get_profile(user_id: int) -> ProfileView:
 
 
 def preferences(user_id: int) -> StoredPreferences:
+    """The user's stated taste (genres, moods, artists, adventurousness)."""
     with session_scope() as session:
         return listeners.preferences(session, user_id)
 
@@ -133,6 +141,7 @@ def save_preferences(
 
 
 def set_adventurousness(user_id: int, value: float) -> float:
+    """Store the user's default adventurousness (0 familiar .. 1 far out); return it."""
     value = _check_adventurousness(value)
     with session_scope() as session:
         _preference_row(session, user_id).adventurousness = value
@@ -156,6 +165,7 @@ def _preference_row(session, user_id: int) -> UserPreference:
 
 
 def rename(user_id: int, display_name: str) -> str:
+    """Set the user's display name (spaces collapsed, bounded); return it."""
     name = " ".join((display_name or "").split())
     if not name:
         raise ProfileError("Your name cannot be empty.")

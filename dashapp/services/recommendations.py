@@ -21,7 +21,9 @@ from dashapp.services.model_messages import NO_MODEL_YET
 from db.queries import listeners
 from db.session import session_scope
 from ml.filters import TrackFilter
-from ml.moods import QUADRANT_MOODS
+from music.links import spotify_link
+from music.moods import QUADRANT_MOODS
+from music.schema import Exclusions
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ class RecommendedTrack:
     artist_id: int
     artist_name: str
     genre: str
-    mood: str  # primary mood (one of ml.moods.QUADRANT_MOODS), "" when unknown
+    mood: str  # primary mood (one of music.moods.QUADRANT_MOODS), "" when unknown
     moods: tuple[str, ...]
     cluster: int
     cluster_name: str
@@ -107,7 +109,7 @@ def loaded_model() -> LoadedModelLike | None:
 
 
 def spotify_url(track_id: str, source: str) -> str | None:
-    return None if source == "demo" else f"https://open.spotify.com/track/{track_id}"
+    return spotify_link(track_id, source)
 
 
 def check_k(k: Any) -> int:
@@ -136,7 +138,7 @@ class ListenerState:
 
     history: list
     rated: frozenset[str]
-    bans: listeners.UserBans
+    bans: Exclusions
     preferences: listeners.StoredPreferences
 
 
@@ -167,7 +169,7 @@ def for_user(
     model = loaded_model()
     if model is None:
         return RecommendationList("no_model", adventurousness=chosen, message=NO_MODEL_MESSAGE)
-    from ml.recommender import Exclusions, Preferences
+    from ml.recommender import Preferences
 
     exclusions = Exclusions(
         track_ids=frozenset(state.rated | state.bans.track_ids),

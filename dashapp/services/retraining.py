@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dashapp.services.freshness import as_utc
+from db.models import as_utc
 
 # The worker's defaults when the configuration leaves them open (MIXMAP_RETRAIN_AFTER_EVENTS=0).
 DEFAULT_AFTER_EVENTS = 100

@@ -44,7 +44,7 @@ from integrations.errors import (
 from integrations.settings import IntegrationSettings
 from integrations.spotify import SavedTrack, SpotifyAuth, SpotifyToken, SpotifyUserClient
 from integrations.token_vault import UnreadableToken
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 PROVIDER = "spotify"
 JOB_KIND = "spotify_import"
@@ -74,6 +74,7 @@ class SentPlaylist:
 
 
 def status(user_id: int) -> SpotifyStatus:
+    """Whether Spotify is configured and whether (and as whom) the user connected it."""
     settings = current_settings()
     if not settings.spotify_enabled:
         return SpotifyStatus(False, False)
@@ -246,6 +247,7 @@ def submit_import(user_id: int) -> ImportStatus:
 
 
 def import_job_status(user_id: int) -> ImportStatus | None:
+    """The user's latest Spotify import, or None."""
     return import_status(user_id, JOB_KIND)
 
 

@@ -167,6 +167,7 @@ def retrain_reason(policy: RetrainPolicy | None) -> str | None:
 
 
 def has_queued_request() -> bool:
+    """Whether a retrain request is waiting for the worker."""
     with session_scope() as session:
         return training_runs.queued(session) is not None
 

@@ -13,7 +13,7 @@ import os
 
 import pandas as pd
 
-from db.importers.frames import CatalogueFrames
+from music.catalogue_frames import CatalogueFrames
 
 KAGGLE_COLUMNS: tuple[str, ...] = (
     "track_id",

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from db.demo import words
-from ml.schema import artist_name_key
+from music.schema import artist_name_key
 
 Rng = np.random.Generator
 

@@ -1,13 +1,13 @@
 """Write generated demo listeners (users, preferences, events, bans) in the caller's transaction.
 
-Bulk Core inserts, like the catalogue writer: 240 listeners carry ~50k events and a thousand
-listeners for the benchmark catalogues carry hundreds of thousands, too many for ORM objects.
+Bulk Core inserts: 240 listeners carry ~50k events and a thousand listeners for the benchmark
+catalogues carry hundreds of thousands, too many for ORM objects. Look-ups by key go through
+``db.bulk`` like the catalogue writer's.
 The tracks and artists the listeners name must already be written (same transaction is fine).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Table, delete, func, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
+from db import bulk
 from db.demo.listeners import DEMO_LOGIN_PASSWORD, ListenerFrames
 from db.models import (
     Artist,
@@ -28,7 +29,7 @@ from db.models import (
     User,
     UserPreference,
 )
-from ml.schema import artist_name_key
+from music.schema import artist_name_key
 
 USERS: Table = User.__table__  # type: ignore[assignment]
 PREFERENCES: Table = UserPreference.__table__  # type: ignore[assignment]
@@ -36,7 +37,6 @@ INTERACTIONS: Table = Interaction.__table__  # type: ignore[assignment]
 BANS: Table = Ban.__table__  # type: ignore[assignment]
 ARTISTS: Table = Artist.__table__  # type: ignore[assignment]
 BATCH_ROWS = 10_000
-IN_LIST_SIZE = 5_000
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def write_listeners(
     connection = session.connection()
     users = listeners.users
     emails = users["email"].astype(str).tolist()
-    taken = _existing(connection, USERS.c.email, emails)
+    taken = set(bulk.ids_by(connection, USERS.c.email, USERS.c.id, emails))
     if taken:
         raise ValueError(f"users already exist with these emails: {', '.join(sorted(taken)[:5])}")
     password_hash = generate_password_hash(password, method="scrypt")
@@ -79,11 +79,9 @@ def write_listeners(
             strict=True,
         )
     ]
-    for batch in _batches(rows):
+    for batch in bulk.batches(rows, BATCH_ROWS):
         connection.execute(USERS.insert(), batch)
-    user_ids = dict(
-        connection.execute(select(USERS.c.email, USERS.c.id).where(USERS.c.email.in_(emails))).all()
-    )
+    user_ids = bulk.ids_by(connection, USERS.c.email, USERS.c.id, emails)
     listener_user = {
         int(listener): user_ids[email]
         for listener, email in zip(users["listener"], emails, strict=True)
@@ -111,7 +109,7 @@ def write_listeners(
             strict=True,
         )
     ]
-    for batch in _batches(preferences):
+    for batch in bulk.batches(preferences, BATCH_ROWS):
         connection.execute(PREFERENCES.insert(), batch)
 
     events = listeners.events
@@ -127,7 +125,7 @@ def write_listeners(
             strict=True,
         )
     ]  # fmt: skip
-    for batch in _batches(event_rows):
+    for batch in bulk.batches(event_rows, BATCH_ROWS):
         connection.execute(INTERACTIONS.insert(), batch)
 
     bans = listeners.bans
@@ -146,7 +144,7 @@ def write_listeners(
             strict=True,
         )
     ]
-    for batch in _batches(ban_rows):
+    for batch in bulk.batches(ban_rows, BATCH_ROWS):
         connection.execute(BANS.insert(), batch)
     return ListenerWriteSummary(users=len(rows), interactions=len(event_rows), bans=len(ban_rows))
 
@@ -174,29 +172,9 @@ def _artist_ids(connection: Connection, users: pd.DataFrame, bans: pd.DataFrame)
     names = {name for artists in users["favourite_artists"] for name in artists}
     names |= {name for name in bans["artist_name"] if isinstance(name, str)}
     keys = sorted({artist_name_key(name) for name in names})
-    found: dict[str, int] = {}
-    for start in range(0, len(keys), IN_LIST_SIZE):
-        chunk = keys[start : start + IN_LIST_SIZE]
-        rows = connection.execute(
-            select(ARTISTS.c.name_key, ARTISTS.c.id).where(ARTISTS.c.name_key.in_(chunk))
-        )
-        found.update((key, artist_id) for key, artist_id in rows)
-    return found
-
-
-def _existing(connection: Connection, column: Any, values: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(values), IN_LIST_SIZE):
-        chunk = list(values[start : start + IN_LIST_SIZE])
-        found.update(connection.execute(select(column).where(column.in_(chunk))).scalars())
-    return found
+    return bulk.ids_by(connection, ARTISTS.c.name_key, ARTISTS.c.id, keys)
 
 
 def _datetimes(series: pd.Series) -> list[Any]:
     """UTC datetimes as plain Python objects (drivers do not take pandas Timestamps everywhere)."""
     return [ts.to_pydatetime() for ts in pd.to_datetime(series, utc=True)]
-
-
-def _batches(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    for start in range(0, len(rows), BATCH_ROWS):
-        yield rows[start : start + BATCH_ROWS]

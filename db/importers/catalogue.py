@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from db.importers import kaggle, tidytuesday
 from db.importers.csv_schema import CsvSchema
 from db.importers.csv_source import CatalogueFileError, RawTable, read_table
-from db.importers.frames import CatalogueFrames
 from db.importers.report import ValidationReport
 from db.importers.validation import RowChecker
 from db.importers.writer import WriteSummary, write_catalogue
+from music.catalogue_frames import CatalogueFrames
 
 SCHEMAS: tuple[CsvSchema, ...] = (tidytuesday.SCHEMA, kaggle.SCHEMA)
 

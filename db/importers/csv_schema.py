@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from db.importers.frames import (
+from db.importers.validation import CONSISTENT_TRACK_COLUMNS, RowChecker
+from music.catalogue_frames import (
     CREDITED_ARTISTS,
     PLAYLIST_COLUMNS,
     PLAYLIST_ITEM_COLUMNS,
@@ -16,7 +17,6 @@ from db.importers.frames import (
     CatalogueFrames,
     empty_frame,
 )
-from db.importers.validation import CONSISTENT_TRACK_COLUMNS, RowChecker
 
 
 @dataclass(frozen=True)

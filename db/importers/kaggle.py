@@ -11,7 +11,6 @@ from __future__ import annotations
 import pandas as pd
 
 from db.importers.csv_schema import CsvSchema, genre_rows, no_playlists, valid_tracks
-from db.importers.frames import CREDITED_ARTISTS, CatalogueFrames
 from db.importers.validation import (
     POPULARITY_RANGE,
     TIME_SIGNATURE_RANGE,
@@ -21,7 +20,8 @@ from db.importers.validation import (
     RowChecker,
     audio_features,
 )
-from ml.schema import AUDIO_FEATURES, artist_name_key
+from music.catalogue_frames import CREDITED_ARTISTS, CatalogueFrames
+from music.schema import AUDIO_FEATURES, artist_name_key
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "track_id",

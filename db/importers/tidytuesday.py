@@ -12,7 +12,6 @@ from __future__ import annotations
 import pandas as pd
 
 from db.importers.csv_schema import CsvSchema, genre_rows, valid_tracks
-from db.importers.frames import PLAYLIST_COLUMNS, PLAYLIST_ITEM_COLUMNS, CatalogueFrames
 from db.importers.validation import (
     POPULARITY_RANGE,
     TITLE_MAX_LENGTH,
@@ -21,7 +20,8 @@ from db.importers.validation import (
     RowChecker,
     audio_features,
 )
-from ml.schema import AUDIO_FEATURES
+from music.catalogue_frames import PLAYLIST_COLUMNS, PLAYLIST_ITEM_COLUMNS, CatalogueFrames
+from music.schema import AUDIO_FEATURES
 
 REQUIRED_COLUMNS: tuple[str, ...] = (
     "track_id",

@@ -1,8 +1,8 @@
-"""The stored catalogue as the frame ``ml`` trains on (``ml.schema.CATALOGUE_COLUMNS``).
+"""The stored catalogue as the frame ``ml`` trains on (``music.schema.CATALOGUE_COLUMNS``).
 
-Same shape as ``db.importers.frames.catalogue_frame`` builds from parsed files, except that artist
-ids are the database's. Rows come in ``track_id`` order so that two reads of the same data give the
-same frame (and the same model).
+Same shape as ``music.catalogue_frames.catalogue_frame`` builds from parsed files, except that
+artist ids are the database's. Rows come in ``track_id`` order so that two reads of the same data
+give the same frame (and the same model).
 
 Genres: ``track_genres`` links a track to its subgenre (or to a top-level genre when the source has
 no subgenre). ``genres`` are the top-level slugs, ``subgenres`` the ``genre/sub`` slugs, and the
@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Artist, Genre, Playlist, PlaylistItem, Track, TrackGenre
-from ml.schema import AUDIO_FEATURES, CATALOGUE_COLUMNS
+from music.schema import AUDIO_FEATURES, CATALOGUE_COLUMNS
 
 _TRACK_FIELDS = (
     "id",

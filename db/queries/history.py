@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from db.importers.history.listen import ONCE_PER_TRACK_KINDS
 from db.importers.history.matching import CatalogueEntry
 from db.models import IMPORTED_LISTEN_PREDICATE, Artist, Interaction, Track
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 IMPORT_CONTEXT_PREFIX = "import:"
 BATCH_ROWS = 5_000

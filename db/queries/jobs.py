@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import Job, utcnow
-from db.queries.listeners import as_utc
+from db.models import Job, as_utc, utcnow
 
 QUEUED = "queued"
 RUNNING = "running"

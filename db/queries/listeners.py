@@ -8,14 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Artist, Ban, Genre, Interaction, Track, TrackGenre, User, UserPreference
-from ml.schema import AUDIO_FEATURES, HistoryEvent, InteractionKind
+from db.models import (
+    Artist,
+    Ban,
+    Genre,
+    Interaction,
+    Track,
+    TrackGenre,
+    UserPreference,
+    as_utc,
+)
+from music.schema import AUDIO_FEATURES, Exclusions, HistoryEvent, InteractionKind
 
 # What counts as "listening" in the insights: plays and the positive reactions that follow a play.
 LISTENING_KINDS: tuple[InteractionKind, ...] = (
@@ -32,11 +41,6 @@ RATED_KINDS: tuple[InteractionKind, ...] = (
 )
 
 
-def as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 @dataclass(frozen=True)
 class StoredPreferences:
     genres: tuple[str, ...] = ()
@@ -51,12 +55,6 @@ class StoredPreferences:
 
 
 @dataclass(frozen=True)
-class UserBans:
-    track_ids: frozenset[str] = frozenset()
-    artist_ids: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True)
 class BanRow:
     """A ban as the profile page and the API list it."""
 
@@ -65,10 +63,6 @@ class BanRow:
     artist_id: int | None
     label: str  # "Song — Artist" for a track, the artist's name for an artist
     created_at: datetime
-
-
-def user_exists(session: Session, user_id: int) -> bool:
-    return session.get(User, user_id) is not None
 
 
 def history(session: Session, user_id: int, limit: int | None = None) -> list[HistoryEvent]:
@@ -92,9 +86,10 @@ def rated_track_ids(session: Session, user_id: int) -> frozenset[str]:
     return frozenset(session.scalars(query.distinct()))
 
 
-def bans(session: Session, user_id: int) -> UserBans:
+def bans(session: Session, user_id: int) -> Exclusions:
+    """The tracks and artists the user banned, as the recommender and generators take them."""
     rows = session.execute(select(Ban.track_id, Ban.artist_id).where(Ban.user_id == user_id)).all()
-    return UserBans(
+    return Exclusions(
         track_ids=frozenset(track for track, _ in rows if track is not None),
         artist_ids=frozenset(artist for _, artist in rows if artist is not None),
     )
@@ -135,13 +130,6 @@ def preferences(session: Session, user_id: int) -> StoredPreferences:
         adventurousness=float(row.adventurousness),
         onboarded_at=as_utc(row.onboarded_at) if row.onboarded_at else None,
     )
-
-
-def existing_track_ids(session: Session, track_ids: Iterable[str]) -> frozenset[str]:
-    wanted = list(dict.fromkeys(track_ids))
-    if not wanted:
-        return frozenset()
-    return frozenset(session.scalars(select(Track.id).where(Track.id.in_(wanted))))
 
 
 def existing_artist_ids(session: Session, artist_ids: Iterable[int]) -> frozenset[int]:
@@ -205,13 +193,3 @@ def listened_track_genres(session: Session, user_id: int) -> dict[str, tuple[str
     for track_id, slug in session.execute(query).all():
         genres.setdefault(track_id, []).append(slug)
     return {track_id: tuple(slugs) for track_id, slugs in genres.items()}
-
-
-def feedback_counts(session: Session, user_id: int) -> dict[str, int]:
-    """How many events of each kind the user has recorded."""
-    query = (
-        select(Interaction.kind, func.count())
-        .where(Interaction.user_id == user_id)
-        .group_by(Interaction.kind)
-    )
-    return {InteractionKind(kind).value: count for kind, count in session.execute(query).all()}

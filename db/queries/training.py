@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Interaction, Playlist, PlaylistItem
 from db.queries.catalogue import catalogue_frame
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 EVENT_COLUMNS = ("listener", "track_id", "kind", "at")
 

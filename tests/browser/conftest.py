@@ -24,7 +24,6 @@ from db.session import create_db_engine, database
 
 DEMO_TRACKS = 600
 DEMO_LISTENERS = 40
-PASSWORD = "correct horse battery"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -122,7 +121,3 @@ def mixmap(trained_app: TrainedApp, dash_duo):
     # A desktop-sized window: the default headless one is smaller than a phone in landscape.
     dash_duo.driver.set_window_size(1280, 1000)
     return dash_duo
-
-
-def new_email() -> str:
-    return f"listener-{uuid.uuid4().hex[:10]}@example.com"

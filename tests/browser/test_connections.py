@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dashapp.services import jobs
-from tests.browser.conftest import new_email
+from tests.browser.accounts import new_email
 from tests.browser.test_journeys import WAIT, register, wait_for
 from tests.fakes.music_services import FakeMusicServices
 

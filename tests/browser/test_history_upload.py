@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dashapp.services import jobs
 from db.models import Artist, Track
 from db.session import session_scope
-from tests.browser.conftest import new_email
+from tests.browser.accounts import new_email
 from tests.browser.test_journeys import register, wait_for
 from tests.unit.db.importers.history.history_files import Played, at, lastfm_csv
 

@@ -9,7 +9,7 @@ import requests
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import PASSWORD, new_email
+from tests.browser.accounts import PASSWORD, new_email
 
 WAIT = 20  # seconds; the first recommendation request warms the model's caches
 

@@ -8,7 +8,7 @@ import time
 from selenium.webdriver.common.action_chains import ActionChains
 
 from dashapp.services import accounts, playlists
-from tests.browser.conftest import PASSWORD, new_email
+from tests.browser.accounts import PASSWORD, new_email
 
 MOODS_DROPDOWN = """[id='{"panel":"playlist","type":"filter-moods"}']"""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.browser.conftest import PASSWORD, new_email
+from tests.browser.accounts import PASSWORD, new_email
 
 WAIT = 20
 PAGES = {

@@ -6,7 +6,7 @@ import re
 
 from selenium.webdriver.common.keys import Keys
 
-from tests.browser.conftest import PASSWORD, new_email
+from tests.browser.accounts import PASSWORD, new_email
 from tests.browser.test_journeys import WAIT, register, wait_for
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from db.models import Ban, Interaction, User, UserPreference
 from db.session import session_scope
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 PASSWORD = "correct horse battery"
 NEW = "a new long phrase"

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from db.importers.catalogue import parse_catalogue
-from db.importers.frames import CatalogueFrames
-from db.importers.hetrec import read_hetrec
 from ml.baselines import CooccurrenceBaseline, PopularityBaseline, RandomBaseline
 from ml.evaluation import Candidate, run_protocol, train_mixmap
 from ml.protocols import lastfm_artists, playlist_continuation
-from tests.conftest import HETREC_DIR, TIDYTUESDAY_CSV, require_shared_data
+from music.catalogue_frames import CatalogueFrames
+from music.hetrec import read_hetrec
+from tests.shared_data import HETREC_DIR, TIDYTUESDAY_CSV, require_shared_data
 
 pytestmark = [pytest.mark.realdata]
 

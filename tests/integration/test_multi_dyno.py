@@ -25,7 +25,8 @@ from sqlalchemy import select
 from db.demo.load import load_demo_data
 from db.models import ModelVersion, Track
 from db.session import database, session_scope
-from tests.conftest import POSTGRES_URL, REPO_ROOT, fresh_postgres_url
+from tests.databases import POSTGRES_URL, fresh_postgres_url
+from tests.shared_data import REPO_ROOT
 
 pytestmark = pytest.mark.postgres
 

@@ -10,8 +10,8 @@ import textwrap
 from dashapp.services import model_registry
 from db.session import database
 from ml.training import TrainParams, train_model
-from tests.conftest import REPO_ROOT
-from tests.unit.ml.conftest import build_catalogue
+from tests.shared_data import REPO_ROOT
+from tests.unit.ml.synthetic_catalogue import build_catalogue
 
 CHILD = textwrap.dedent(
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 # Spotify's and Last.fm's own rule: a listen shorter than this is not a play (we store a skip).
 MIN_PLAY_MS = 30_000

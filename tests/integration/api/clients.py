@@ -10,12 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from dashapp.services import accounts, playlists, recommendations
-from tests.integration.dashapp.conftest import (
-    FakeBundle,
-    FakeLoadedModel,
-    FakeRecommender,
-    add_user,
-)
+from tests.integration.dashapp.builders import add_user
+from tests.integration.dashapp.fake_model import FakeBundle, FakeLoadedModel, FakeRecommender
 from tests.integration.playlist_catalogue import playlist_model, seed_playlist_catalogue
 from tests.unit.ml.playlist_bundle import tiny_bundle
 

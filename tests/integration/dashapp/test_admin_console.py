@@ -13,7 +13,7 @@ from db.models import TrainingRun
 from db.session import session_scope
 from ml.training import TrainParams, train_model
 from tests.integration.dashapp.test_pages import as_user, dash_update, rendered_json
-from tests.unit.ml.conftest import build_catalogue
+from tests.unit.ml.synthetic_catalogue import build_catalogue
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,7 @@ def test_bans_list_add_and_delete_only_the_users_own(logged_in, catalogue):
     assert response.status_code == 201
     assert {ban["label"] for ban in response.json["items"]} == {"Artist 2", "Song 0-0 — Artist 0"}
 
-    from tests.integration.dashapp.conftest import add_user
+    from tests.integration.dashapp.builders import add_user
 
     other = add_user("eve@example.com")
     feedback.ban_track(other, "trk10")

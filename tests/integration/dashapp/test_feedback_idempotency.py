@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from dashapp.services import feedback
 from db.models import Ban, Interaction
 from db.session import session_scope
-from tests.integration.dashapp.conftest import add_user, seed_catalogue
+from tests.integration.dashapp.builders import add_user, seed_catalogue
 
 
 def count(model) -> int:

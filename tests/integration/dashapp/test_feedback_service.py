@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 from dashapp.services import feedback
 from db.models import Ban, Interaction
 from db.session import session_scope
-from ml.schema import InteractionKind
-from tests.integration.dashapp.conftest import add_user
+from music.schema import InteractionKind
+from tests.integration.dashapp.builders import add_user
 
 
 def count(model, **where) -> int:

@@ -12,7 +12,7 @@ import json
 from plotly.utils import PlotlyJSONEncoder
 
 from dashapp.services import feedback, profile
-from tests.integration.dashapp.conftest import add_user
+from tests.integration.dashapp.builders import add_user
 
 
 def rendered_json(component) -> str:

@@ -17,7 +17,7 @@ from dashapp.services import accounts, playlists, user_data
 from db.models import Ban, Base, Interaction, Track, UserPreference
 from db.queries.user_data import owned_row_counts, owned_tables
 from db.session import session_scope
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 from tests.integration.playlist_catalogue import seed_playlist_catalogue
 
 PASSWORD = "correct horse battery"

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from db.models import Artist, Ban, Interaction, Playlist, PlaylistItem, Track, User
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 
 def _track(track_id: str, artist: Artist) -> Track:

@@ -61,11 +61,11 @@ def test_history_import_refuses_bad_files_and_unknown_users(app, tmp_path: Path)
     assert result.exit_code != 0 and "no account" in result.output
 
 
-def test_jobs_run_once_runs_queued_imports(app) -> None:
+def test_jobs_run_once_runs_queued_imports(runner) -> None:
     seed_history_catalogue()
     user_id = add_user("me@example.com")
     history_import.submit_upload(user_id, "scrobbles.csv", lastfm_csv(PLAYS))
-    result = app.test_cli_runner().invoke(args=["jobs", "run-once"])
+    result = runner.invoke(args=["jobs", "run-once"])
     assert result.exit_code == 0 and "Ran 1 job." in result.output
     job = history_import.latest_import(user_id)
     assert job is not None and job.status == "done"

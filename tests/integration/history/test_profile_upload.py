@@ -8,7 +8,7 @@ import json
 from flask_login import login_user
 
 from dashapp.services import history_import, jobs
-from tests.integration.dashapp.conftest import register
+from tests.integration.dashapp.builders import register
 from tests.integration.history.history_catalogue import interaction_count, seed_history_catalogue
 from tests.unit.db.importers.history.history_files import Played, at, lastfm_csv
 

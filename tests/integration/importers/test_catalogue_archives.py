@@ -14,7 +14,7 @@ from sqlalchemy import select
 from dashapp.cli import setup as setup_cli
 from db.models import Artist, Track, TrackArtist
 from db.session import database
-from tests.integration.importers.conftest import KAGGLE_HEADER, kaggle_row
+from tests.integration.importers.catalogue_files import KAGGLE_HEADER, kaggle_row
 
 
 def _import(app, *args: str):

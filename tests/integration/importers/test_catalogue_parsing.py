@@ -8,9 +8,9 @@ import pytest
 
 from db.importers.catalogue import parse_catalogue
 from db.importers.csv_source import CatalogueFileError
-from db.importers.frames import catalogue_frame
 from db.importers.validation import FEATURE_RANGES, UNKNOWN_ARTIST, UNKNOWN_TITLE
-from ml.schema import validate_catalogue_frame
+from music.catalogue_frames import catalogue_frame
+from music.schema import validate_catalogue_frame
 
 
 def test_tidytuesday_keeps_every_genre_playlist_and_member(tidytuesday_csv, tt_row):

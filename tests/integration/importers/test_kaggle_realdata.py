@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from db.importers.catalogue import parse_catalogue
-from db.importers.frames import CREDITED_ARTISTS
 from db.importers.validation import UNKNOWN_ARTIST
-from ml.schema import artist_name_key
-from tests.conftest import SHARED_DATA, require_shared_data
+from music.catalogue_frames import CREDITED_ARTISTS
+from music.schema import artist_name_key
+from tests.shared_data import SHARED_DATA, require_shared_data
 
 pytestmark = [pytest.mark.realdata]
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from db.importers.catalogue import import_catalogue
 from db.models import Genre, Playlist, PlaylistItem, Track, TrackGenre
-from ml.schema import genre_slug
-from tests.conftest import TIDYTUESDAY_CSV, require_shared_data
+from music.schema import genre_slug
+from tests.shared_data import TIDYTUESDAY_CSV, require_shared_data
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
 

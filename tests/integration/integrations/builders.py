@@ -12,7 +12,7 @@ import pytest
 from dashapp.config import Config
 from db.models import Artist, Playlist, PlaylistItem, User
 from db.session import session_scope
-from ml.schema import artist_name_key
+from music.schema import artist_name_key
 from tests.fakes.music_services import FakeMusicServices
 from tests.plain_tracks import plain_track
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dashapp.services import model_registry
 from db.models import Interaction
 from db.session import session_scope
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 
 def test_train_then_status_then_watch(demo_app):

@@ -16,7 +16,7 @@ from db.models import ModelVersion
 from db.queries import model_versions
 from db.session import session_scope
 from ml.training import TrainParams, train_model
-from tests.unit.ml.conftest import build_catalogue
+from tests.unit.ml.synthetic_catalogue import build_catalogue
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,10 @@ from dashapp.services.retraining import RetrainPolicy
 from db.models import Interaction, ModelVersion, Track, TrainingRun
 from db.session import session_scope
 from ml.gate import GateDecision
-from ml.schema import InteractionKind
 from ml.training import TrainParams, train_model
-from tests.conftest import SHARED_DATA, require_shared_data
-from tests.unit.ml.conftest import build_catalogue
+from music.schema import InteractionKind
+from tests.shared_data import SHARED_DATA, require_shared_data
+from tests.unit.ml.synthetic_catalogue import build_catalogue
 
 FAST = TrainParams(embedding="pca", n_clusters=6)
 
@@ -173,11 +173,10 @@ def test_retrain_now_is_queued_once_and_the_worker_runs_it_with_progress(demo_ap
         assert run.progress and run.finished_at is not None
 
 
-def test_users_make_admin(app):
+def test_users_make_admin(runner):
     from dashapp.services import accounts
 
     accounts.register("ops@example.com", "a long operator password")
-    runner = app.test_cli_runner()
     result = runner.invoke(args=["users", "make-admin", "OPS@example.com"])
     assert result.exit_code == 0 and "ops@example.com is an administrator" in result.output
     assert accounts.authenticate("ops@example.com", "a long operator password").is_admin
@@ -199,8 +198,8 @@ def test_retrain_with_data_adds_the_fixed_real_playlist_check(demo_app):
     assert missing.exit_code != 0 and "real-data check needs" in missing.output
 
 
-def test_retrain_on_an_empty_catalogue_says_what_to_do_and_records_the_failure(app):
-    result = app.test_cli_runner().invoke(args=["ml", "retrain", "--embedding", "pca"])
+def test_retrain_on_an_empty_catalogue_says_what_to_do_and_records_the_failure(runner):
+    result = runner.invoke(args=["ml", "retrain", "--embedding", "pca"])
     assert result.exit_code != 0 and "catalogue is empty" in result.output
     with session_scope() as session:
         run = session.scalars(select(TrainingRun)).one()

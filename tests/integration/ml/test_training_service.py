@@ -9,15 +9,15 @@ from sqlalchemy import func, select
 from dashapp.services import model_registry
 from dashapp.services.training import train_from_database
 from db.demo.catalogue import generate_catalogue
-from db.importers.frames import catalogue_frame as parsed_catalogue_frame
 from db.importers.writer import write_catalogue
 from db.models import Interaction, ModelVersion
 from db.queries import model_versions
 from db.queries.catalogue import catalogue_frame
 from db.queries.training import load_training_data
 from db.session import session_scope
-from ml.schema import AUDIO_FEATURES, CATALOGUE_COLUMNS
 from ml.training import TrainParams
+from music.catalogue_frames import catalogue_frame as parsed_catalogue_frame
+from music.schema import AUDIO_FEATURES, CATALOGUE_COLUMNS
 
 FAST = TrainParams(embedding="pca", n_clusters=6)  # fixed k: tests skip k selection
 

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 from integrations.settings import IntegrationSettings
 from integrations.tags import read_tags
 from integrations.token_vault import TokenVault, UnreadableToken, fernet_key
-from ml.moods import MOODS
+from music.moods import MOODS
 
 
 def test_tags_become_genres_and_moods_strongest_first():

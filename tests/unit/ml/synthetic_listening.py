@@ -12,8 +12,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from db.importers.frames import TRACK_COLUMNS, CatalogueFrames
-from db.importers.hetrec import HetRecFrames
+from music.catalogue_frames import TRACK_COLUMNS, CatalogueFrames
+from music.hetrec import HetRecFrames
 
 GENRE_SOUND: dict[str, dict[str, float]] = {
     "rock": {"energy": 0.85, "valence": 0.4, "danceability": 0.45, "acousticness": 0.05},

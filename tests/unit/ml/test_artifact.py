@@ -23,7 +23,7 @@ from ml.artifact import (
     save_bundle,
 )
 from ml.features import TrackFeaturizer
-from tests.unit.ml.conftest import build_catalogue
+from tests.unit.ml.synthetic_catalogue import build_catalogue
 
 
 def small_bundle(n_tracks: int = 40, version: str | None = None, seed: int = 0) -> ModelBundle:

@@ -8,7 +8,7 @@ import pytest
 from ml.feedback import TrackWeights
 from ml.recommender import Recommender, ScoringWeights
 from ml.training import TrainParams, train_model
-from tests.unit.ml.conftest import build_catalogue
+from tests.unit.ml.synthetic_catalogue import build_catalogue
 from tests.unit.ml.test_training import listening
 
 

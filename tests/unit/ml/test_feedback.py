@@ -11,7 +11,7 @@ from ml.feedback import (
     summarise_frame,
     summarise_history,
 )
-from ml.schema import HistoryEvent, InteractionKind
+from music.schema import HistoryEvent, InteractionKind
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 INDEX = pd.Index([f"t{i}" for i in range(10)], dtype=object)

@@ -7,7 +7,7 @@ from sklearn.metrics import adjusted_rand_score
 
 from ml.feedback import TrackWeights
 from ml.listeners import ListenerModel, taste_vector, top_indices, unit_rows
-from ml.schema import HistoryEvent, InteractionKind
+from music.schema import HistoryEvent, InteractionKind
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 # Each genre's typical sound (energy, valence, danceability, acousticness): rock and pop are close.

@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ml.moods import MOODS, QUADRANT_MOODS, assign_moods, mood_bits, mood_flags, moods_mask
+from ml.moods import assign_moods, mood_bits, mood_flags, moods_mask
+from music.moods import MOODS, QUADRANT_MOODS
 
 
 def frame(**columns):

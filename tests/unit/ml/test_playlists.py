@@ -9,18 +9,18 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ml.filters import TrackFilter
-from ml.moods import MOODS
 from ml.ordering import song_key
 from ml.playlists import (
     MINUTES_TOLERANCE_MS,
     EmbeddingNeighbours,
     GeneratorSpec,
     Length,
-    NoExclusions,
     PlaylistError,
     edit,
     generate,
 )
+from music.moods import MOODS
+from music.schema import Exclusions
 from tests.unit.ml.playlist_bundle import GENRES, TinyBundle, tiny_bundle
 
 
@@ -33,7 +33,7 @@ def rows(bundle: TinyBundle, track_ids) -> pd.DataFrame:
     return bundle.tracks.set_index("track_id").loc[list(track_ids)].reset_index()
 
 
-NOTHING_BANNED = NoExclusions()
+NOTHING_BANNED = Exclusions()
 
 
 def assert_clean(bundle: TinyBundle, result, exclusions=NOTHING_BANNED, track_filter=None):
@@ -67,7 +67,7 @@ def test_bans_never_appear_even_when_they_are_the_nearest_tracks(bundle):
     seed = "t0001"
     nearest = [n.track_id for n in EmbeddingNeighbours(bundle).similar_tracks(seed, k=5)]
     banned_artist = int(rows(bundle, nearest[1:2])["artist_id"].iloc[0])
-    exclusions = NoExclusions(frozenset(nearest[:1]), frozenset({banned_artist}))
+    exclusions = Exclusions(frozenset(nearest[:1]), frozenset({banned_artist}))
     result = generate(GeneratorSpec("radio", (seed,)), bundle, exclusions=exclusions)
     assert nearest[0] not in result.track_ids
     assert_clean(bundle, result, exclusions)
@@ -248,7 +248,7 @@ def test_every_generated_playlist_honours_filters_bans_and_length(
 ):
     bundle = tiny_bundle()
     ids = bundle.tracks["track_id"]
-    exclusions = NoExclusions(frozenset(ids.iloc[banned]), frozenset(banned_artists))
+    exclusions = Exclusions(frozenset(ids.iloc[banned]), frozenset(banned_artists))
     if kind == "filter":
         if not (track_filter.genres_include or track_filter.moods):
             track_filter = TrackFilter(genres_include=("pop",), allow_explicit=False)
@@ -356,7 +356,7 @@ def served():
     from ml.features import TrackFeaturizer
     from ml.moods import assign_moods
     from ml.recommender import Recommender
-    from tests.unit.ml.conftest import build_catalogue
+    from tests.unit.ml.synthetic_catalogue import build_catalogue
 
     tracks = build_catalogue(300, seed=3)
     tracks["moods"] = assign_moods(tracks)[1]
@@ -397,8 +397,6 @@ def served():
     ids=lambda spec: spec.kind,
 )
 def test_generators_with_the_served_recommender_honour_bans_filters_and_length(served, spec):
-    from ml.recommender import Exclusions
-
     bundle, recommender = served
     tracks = bundle.tracks
     artist_of = tracks.set_index("track_id")["artist_id"]

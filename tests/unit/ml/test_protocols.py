@@ -2,16 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from db.importers.frames import catalogue_frame
+from ml.protocol_genres import catalogue_with_genres
 from ml.protocols import (
     LeakageError,
     Protocol,
     assert_no_leak,
-    catalogue_with_genres,
     holdout_count,
     lastfm_artists,
     playlist_continuation,
 )
+from music.catalogue_frames import catalogue_frame
 from tests.unit.ml.synthetic_listening import synthetic_frames, synthetic_hetrec
 
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from ml.recommender import Preferences, Recommender
-from ml.schema import HistoryEvent, InteractionKind
 from ml.training import TrainParams, train_model
-from tests.unit.ml.conftest import build_catalogue
+from music.schema import HistoryEvent, InteractionKind
+from tests.unit.ml.synthetic_catalogue import build_catalogue
 from tests.unit.ml.test_training import curated, listening
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)

@@ -28,8 +28,8 @@ from ml.recommender import (
     ScoringWeights,
     UnknownTrackError,
 )
-from ml.schema import HistoryEvent, InteractionKind
-from tests.unit.ml.conftest import build_catalogue
+from music.schema import HistoryEvent, InteractionKind
+from tests.unit.ml.synthetic_catalogue import build_catalogue
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
 GENRES = ("rock", "pop", "latin", "ambient")

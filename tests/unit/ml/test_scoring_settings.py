@@ -24,7 +24,7 @@ TUNED = {
 
 @pytest.fixture(scope="module")
 def bundle():
-    from tests.unit.ml.conftest import build_catalogue
+    from tests.unit.ml.synthetic_catalogue import build_catalogue
 
     catalogue = build_catalogue(160)
     return train_model(

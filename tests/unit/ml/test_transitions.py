@@ -3,7 +3,6 @@ import pytest
 
 from ml.transitions import (
     KEY_STEP_COST,
-    camelot,
     key_cost,
     path_cost,
     tempo_octaves,
@@ -13,22 +12,6 @@ from ml.transitions import (
 # Spotify pitch classes: C=0, E=4, G=7, A=9, B=11.
 C, E, G, A, B = 0, 4, 7, 9, 11
 MAJOR, MINOR = 1, 0
-
-
-@pytest.mark.parametrize(
-    ("key", "mode", "expected"),
-    [
-        (C, MAJOR, (8, True)),  # the published wheel: C major is 8B
-        (A, MINOR, (8, False)),  # A minor is 8A
-        (G, MAJOR, (9, True)),
-        (E, MINOR, (9, False)),
-        (B, MAJOR, (1, True)),
-        (-1, MAJOR, (0, True)),  # unknown key
-    ],
-)
-def test_camelot_positions_match_the_wheel(key, mode, expected):
-    number, major = camelot(np.array([key]), np.array([mode]))
-    assert (int(number[0]), bool(major[0])) == expected
 
 
 def test_harmonic_moves_cost_one_step_and_clashes_cost_more():

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from db.demo.catalogue import generate_catalogue
-from db.importers.frames import catalogue_frame
-from ml.schema import AUDIO_FEATURES, artist_name_key, validate_catalogue_frame
+from music.catalogue_frames import catalogue_frame
+from music.schema import AUDIO_FEATURES, artist_name_key, validate_catalogue_frame
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from db.demo.catalogue import generate_catalogue
 from db.demo.listeners import DEMO_LOGIN_EMAIL, HISTORY_DAYS, generate_listeners
-from ml.schema import InteractionKind
+from music.schema import InteractionKind
 
 NOW = datetime(2026, 10, 1, 12, 0, tzinfo=UTC)
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import pytest
 
-from db.importers.frames import (
+from music.catalogue_frames import (
     PLAYLIST_COLUMNS,
     PLAYLIST_ITEM_COLUMNS,
     TRACK_COLUMNS,

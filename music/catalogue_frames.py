@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ml.schema import AUDIO_FEATURES, CATALOGUE_COLUMNS, artist_name_key, genre_slug
+from music.schema import AUDIO_FEATURES, CATALOGUE_COLUMNS, artist_name_key, genre_slug
 
 # One row per unique track.
 TRACK_COLUMNS: tuple[str, ...] = (
@@ -69,7 +69,7 @@ def empty_frame(columns: tuple[str, ...]) -> pd.DataFrame:
 
 
 def catalogue_frame(frames: CatalogueFrames) -> pd.DataFrame:
-    """The frame ``ml`` trains on (``ml.schema.CATALOGUE_COLUMNS``) straight from parsed frames.
+    """The frame ``ml`` trains on (``music.schema.CATALOGUE_COLUMNS``) straight from parsed frames.
 
     Evaluation and benchmarks use this to skip the database; ``db.queries.catalogue`` builds the
     same frame from stored rows. Artist ids here are positions in first-seen order.

@@ -1,6 +1,6 @@
 import pytest
 
-from db.importers.hetrec import HetRecFormatError, read_hetrec
+from music.hetrec import HetRecFormatError, read_hetrec
 
 
 def _write(path, lines, line_end="\r\n"):

@@ -3,8 +3,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from db.importers.frames import TRACK_COLUMNS, CatalogueFrames, catalogue_frame, empty_frame
-from ml.schema import validate_catalogue_frame
+from music.catalogue_frames import TRACK_COLUMNS, CatalogueFrames, catalogue_frame, empty_frame
+from music.schema import validate_catalogue_frame
 
 
 def _track(track_id: str, artist: str, popularity: int) -> dict:

@@ -32,6 +32,15 @@ class HistoryEvent:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Exclusions:
+    """Tracks and artists a listener must never be offered: their bans, and whatever a caller
+    adds (already rated tracks, a playlist's own tracks, an evaluation's held-out items)."""
+
+    track_ids: frozenset[str] = frozenset()
+    artist_ids: frozenset[int] = frozenset()
+
+
 # Spotify's audio features, each a float; see the Spotify Web API reference for their meaning.
 AUDIO_FEATURES: tuple[str, ...] = (
     "danceability",
