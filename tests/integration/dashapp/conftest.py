@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from dashapp.services import model_store
+from dashapp.services.model_store import LoadedModel
 from db.models import Artist, Genre, Track, TrackGenre, User
 from db.session import session_scope
 from ml.moods import assign_moods
@@ -166,12 +169,9 @@ class FakeBundle:
     cluster_names: list[str]
 
 
-@dataclass
-class FakeLoadedModel:
-    bundle: FakeBundle
-    recommender: FakeRecommender
-    version: str = "test-v1"
-    created_at: datetime = datetime(2026, 11, 28, tzinfo=UTC)
+def fake_loaded_model(bundle: Any, recommender: Any, version: str = "test-v1") -> LoadedModel:
+    """The store's own ``LoadedModel`` around stand-ins (so derived data is memoised as served)."""
+    return LoadedModel(bundle, recommender, version, datetime(2026, 11, 28, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -180,22 +180,18 @@ def catalogue(sqlite_db) -> Catalogue:
 
 
 @pytest.fixture
-def fake_model(catalogue, monkeypatch) -> FakeLoadedModel:
-    from dashapp.services import recommendations
-
-    model = FakeLoadedModel(
+def fake_model(catalogue, monkeypatch) -> LoadedModel:
+    model = fake_loaded_model(
         FakeBundle(catalogue.tracks, ["Bright pop", "Heavy guitars"]),
         FakeRecommender(catalogue.tracks),
     )
-    monkeypatch.setattr(recommendations, "loaded_model", lambda: model)
+    monkeypatch.setattr(model_store, "current", lambda: model)
     return model
 
 
 @pytest.fixture
 def no_model(monkeypatch) -> None:
-    from dashapp.services import recommendations
-
-    monkeypatch.setattr(recommendations, "loaded_model", lambda: None)
+    monkeypatch.setattr(model_store, "current", lambda: None)
 
 
 def add_user(email: str = "ada@example.com") -> int:
