@@ -59,7 +59,7 @@ class LoadedModel:
         ``build`` is the key, so pass a module-level function, not a fresh lambda.
 
         Built on first use rather than at load: a boot pays only for the recommender, and a
-        process that never draws a map never builds the map's arrays (0.2 s and ~40 MB at 114k
+        process that never draws a map never builds the map's arrays (~0.2 s and ~25 MB at 114k
         tracks, docs/SCALING.md).
         """
         try:
