@@ -33,7 +33,7 @@ def create_app(config: Config | None = None) -> Flask:
     build_dash(server)
     # After Dash: the CSP hashes Dash's inline scripts, the throttles wrap registered views.
     init_security(server)
-    model_store.init_app(server)
+    model_store.configure(server.config["MODEL_DIR"], server.config["MODEL_RELOAD_SECONDS"])
     register_cli(server)
     return server
 

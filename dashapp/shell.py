@@ -20,7 +20,7 @@ from flask import current_app, has_request_context
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from dashapp.services import freshness, recommendations
+from dashapp.services import freshness, model_store
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def model_status() -> tuple[str, str]:
     """(the navbar's freshness line, its tooltip naming the served model version)."""
     try:
         # Describe the model this process serves, which may lag the newest run by a reload.
-        serving = recommendations.loaded_model()
+        serving = model_store.current()
         version = serving.version if serving else None
         text = freshness.describe(freshness.model_freshness(version))
     except Exception:

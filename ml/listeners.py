@@ -40,7 +40,6 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator
-from sklearn.cluster import KMeans
 from sklearn.utils.validation import check_is_fitted
 
 from ml.feedback import (
@@ -202,6 +201,10 @@ class ListenerModel(BaseEstimator):
             )
             self.cluster_centers_ = unit_rows(centre)
             return
+        # Imported here: only training fits; a web process unpickles a fitted model and would pay
+        # ~0.3 s of its boot for sklearn.cluster (docs/SCALING.md).
+        from sklearn.cluster import KMeans
+
         kmeans = KMeans(n_clusters=n_clusters, n_init=4, random_state=self.random_state)
         self.cluster_labels_ = kmeans.fit_predict(self.taste_vectors_).astype(np.int32)
         self.cluster_centers_ = kmeans.cluster_centers_.astype(np.float32)

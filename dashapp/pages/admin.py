@@ -16,7 +16,7 @@ from dash import Input, Output, State, callback, dcc, html
 from flask_login import current_user
 
 from dashapp.components.model_charts import versions_over_time
-from dashapp.services import accounts, admin_console, freshness, recommendations
+from dashapp.services import accounts, admin_console, freshness, model_store
 
 dash.register_page(__name__, path="/admin", title="Admin · Mixmap")
 
@@ -142,7 +142,7 @@ def layout(**_query: Any) -> html.Div:
     if not current_user.is_admin:
         return dbc.Alert("This page is for administrators.", color="warning", id="admin-refused")
     counts = accounts.user_counts()
-    serving = recommendations.loaded_model()
+    serving = model_store.current()
     status = freshness.model_freshness(serving.version if serving else None)
     rows = admin_console.versions()
     options = [{"label": f"{r.version} ({r.status})", "value": r.version} for r in rows]

@@ -28,7 +28,7 @@ from dashapp.components.track_details import (
     track_actions,
     track_details_card,
 )
-from dashapp.services import enrichment, explore, feedback
+from dashapp.services import enrichment, explore, feedback, model_store
 from dashapp.services.explore import STAGING_STORE_ID, ExploreError, MapBase
 from ml.filters import FilterError
 
@@ -46,7 +46,7 @@ def _user_id() -> int:
 
 
 def _base() -> MapBase | None:
-    model = explore.current_model()
+    model = model_store.current()
     return explore.map_base(model) if model is not None else None
 
 
@@ -354,7 +354,7 @@ def open_track(click: Any, searched: str | None, _similar: list, view: Any):
     Input("explore-track", "data"),
 )
 def show_details(track_id: str | None):
-    model = explore.current_model()
+    model = model_store.current()
     if model is None or not track_id:
         return (details_placeholder(), *([True] * len(ACTION_IDS)))
     try:
@@ -369,7 +369,7 @@ def show_details(track_id: str | None):
 @callback(Output("explore-cluster-card", "children"), Input("explore-track", "data"))
 def show_cluster_card(track_id: str | None):
     """The open track's cluster card, as training stored it in the model."""
-    model = explore.current_model()
+    model = model_store.current()
     if model is None or not track_id:
         return None
     try:

@@ -20,15 +20,15 @@ the ids against the catalogue, keep it to the signed-in user and cap its size.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from dashapp.services.model_messages import NO_MODEL_YET
+from dashapp.services.model_store import LoadedModel
 from db.queries import listeners
 from db.session import session_scope
 from ml.activities import FEATURE_BOUNDS
@@ -82,14 +82,6 @@ FIXED_SCALES = frozenset(
         "popularity",
     }
 )
-
-
-class LoadedModelLike(Protocol):
-    """What this service reads from ``model_store.current()``."""
-
-    version: str
-    bundle: Any
-    recommender: Any
 
 
 class ExploreError(ValueError):
@@ -197,25 +189,19 @@ class TrackDetails:
 
 # ---------------------------------------------------------------- per-model base arrays
 
-_cache_lock = threading.Lock()
-_cached: MapBase | None = None
+
+def map_base(loaded: LoadedModel) -> MapBase:
+    """The base arrays for the loaded model, built on first use and kept with that model."""
+    return loaded.derived(_map_base_of)
 
 
-def map_base(loaded: LoadedModelLike) -> MapBase:
-    """The base arrays for the loaded model, built on first use and kept until the model changes."""
-    global _cached
-    cached = _cached
-    if cached is not None and cached.version == loaded.version:
-        return cached
-    with _cache_lock:
-        if _cached is None or _cached.version != loaded.version:
-            _cached = build_map_base(
-                loaded.bundle.tracks,
-                loaded.bundle.cluster_names,
-                loaded.version,
-                atlas=getattr(loaded.bundle, "atlas", None),
-            )
-        return _cached
+def _map_base_of(loaded: LoadedModel) -> MapBase:
+    return build_map_base(
+        loaded.bundle.tracks,
+        loaded.bundle.cluster_names,
+        loaded.version,
+        atlas=getattr(loaded.bundle, "atlas", None),
+    )
 
 
 def build_map_base(
@@ -416,7 +402,7 @@ def map_points(
     )
 
 
-def cluster_card(loaded: LoadedModelLike, track_id: str) -> Any:
+def cluster_card(loaded: LoadedModel, track_id: str) -> Any:
     """The "what's in it" card (``ml.cluster_cards.ClusterCard``) of the track's cluster, as
     training stored it; None for noise or bundles from before cards."""
     base = map_base(loaded)
@@ -476,7 +462,7 @@ def search_tracks(base: MapBase, query: str, limit: int = 20) -> list[SearchHit]
 
 
 def track_details(
-    loaded: LoadedModelLike, track_id: str, *, k_similar: int = 8, exclusions: Any = None
+    loaded: LoadedModel, track_id: str, *, k_similar: int = 8, exclusions: Any = None
 ) -> TrackDetails:
     """One track's card, with the recommender's most similar tracks (bans excluded)."""
     base = map_base(loaded)
@@ -590,13 +576,6 @@ SHOW_ONLY: dict[str, str] = {
 _LIKED_KINDS = frozenset({InteractionKind.LIKE, InteractionKind.FAVOURITE})
 
 
-def current_model() -> LoadedModelLike | None:
-    """The served model, or None before the first training."""
-    from dashapp.services import model_store  # imported late: it imports Flask-side wiring
-
-    return model_store.current()
-
-
 def my_rows(base: MapBase, user_id: int, which: str, staging: Staging | None = None) -> np.ndarray:
     """Catalogue rows for "show only" (my likes / my plays / staged); never another user's."""
     if which == "staged":
@@ -609,7 +588,7 @@ def my_rows(base: MapBase, user_id: int, which: str, staging: Staging | None = N
     return base.rows_of(dict.fromkeys(e.track_id for e in events if e.kind in kinds))
 
 
-def details_for_user(loaded: LoadedModelLike, user_id: int, track_id: str) -> TrackDetails:
+def details_for_user(loaded: LoadedModel, user_id: int, track_id: str) -> TrackDetails:
     """``track_details`` with the user's bans kept out of the similar tracks."""
     from ml.recommender import Exclusions
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from dashapp.services import model_store
 from db.queries import listeners, population
 from db.session import session_scope
 from ml.moods import mood_flags
@@ -204,11 +205,9 @@ def taste_summary(user_id: int) -> TasteSummary:
     events["week"] = week_start(events["at"])
     _, genre_labels, genre_weights = explode_genres(events, genres_of)
     top_clusters: list[tuple[str, float]] = []
-    from dashapp.services import recommendations
-
-    model = recommendations.loaded_model()
+    model = model_store.current()
     if model is not None:
-        tracks = recommendations.catalogue_index(model)
+        tracks = model.catalogue
         names = list(model.bundle.cluster_names)
         known = events.loc[events["track_id"].isin(tracks.index), "track_id"]
         clusters = tracks.loc[known, "cluster"].astype("int64")
@@ -219,12 +218,10 @@ def taste_summary(user_id: int) -> TasteSummary:
 
 
 def _with_model_views(insights: Insights, events: pd.DataFrame) -> Insights:
-    from dashapp.services import recommendations
-
-    model = recommendations.loaded_model()
+    model = model_store.current()
     if model is None:
         return insights
-    tracks = recommendations.catalogue_index(model)
+    tracks = model.catalogue
     names = list(model.bundle.cluster_names)
     known = events[events["track_id"].isin(tracks.index)]
     clusters = tracks.loc[known["track_id"], "cluster"].astype("int64").to_numpy()

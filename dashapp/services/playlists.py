@@ -20,7 +20,7 @@ import pandas as pd
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from dashapp.services import playlist_export
+from dashapp.services import model_store, playlist_export
 from dashapp.services.model_messages import NO_MODEL_YET
 from db.models import Playlist, PlaylistItem, utcnow
 from db.queries import playlists as queries
@@ -278,12 +278,6 @@ def _insert_items(session: Session, playlist_id: int, items: Any) -> None:
     )
 
 
-def loaded_model() -> Any:
-    from dashapp.services import model_store
-
-    return model_store.current()
-
-
 def _exclusions(session: Session, user_id: int) -> Exclusions:
     tracks, artists = queries.bans_of(session, user_id)
     return Exclusions(track_ids=tracks, artist_ids=artists)
@@ -305,7 +299,7 @@ def _run_generator(
     model: Any,
     locked: Mapping[int, str] | None = None,
 ):
-    model = model if model is not None else loaded_model()
+    model = model if model is not None else model_store.current()
     if model is None:
         raise PlaylistServiceError(NO_MODEL_MESSAGE)
     try:

@@ -9,15 +9,16 @@ never are, and the recommender folds the new events into the listener's taste.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import pandas as pd
 
+from dashapp.services import model_store
 from dashapp.services.model_messages import NO_MODEL_YET
+from dashapp.services.model_store import LoadedModel
 from db.queries import listeners
 from db.session import session_scope
 from ml.filters import TrackFilter
@@ -37,14 +38,6 @@ NO_MODEL_MESSAGE = (
 ERROR_MESSAGE = "Recommendations are unavailable right now; please try again in a minute."
 
 Status = Literal["ok", "no_model", "error"]
-
-
-class LoadedModelLike(Protocol):
-    """What this service reads from ``model_store.current()``."""
-
-    bundle: Any
-    recommender: Any
-    version: str
 
 
 class RecommendationError(ValueError):
@@ -100,12 +93,6 @@ class ListenerLikeYou:
     shared_tracks: int
     shared_artists: int
     cluster_name: str
-
-
-def loaded_model() -> LoadedModelLike | None:
-    from dashapp.services import model_store
-
-    return model_store.current()
 
 
 def spotify_url(track_id: str, source: str) -> str | None:
@@ -166,7 +153,7 @@ def for_user(
         adventurousness = check_adventurousness(adventurousness)
     state = listener_state(user_id)
     chosen = state.preferences.adventurousness if adventurousness is None else adventurousness
-    model = loaded_model()
+    model = model_store.current()
     if model is None:
         return RecommendationList("no_model", adventurousness=chosen, message=NO_MODEL_MESSAGE)
     from ml.recommender import Preferences
@@ -206,24 +193,9 @@ def for_user(
     return RecommendationList("ok", tracks, model.version, chosen)
 
 
-_catalogue_lock = threading.Lock()
-_catalogue_cache: dict[str, pd.DataFrame] = {}
-
-
-def catalogue_index(model: LoadedModelLike) -> pd.DataFrame:
-    """The bundle's track table indexed by track id, built once per model version."""
-    with _catalogue_lock:
-        cached = _catalogue_cache.get(model.version)
-        if cached is None:
-            cached = model.bundle.tracks.set_index("track_id", drop=False)
-            _catalogue_cache.clear()  # only the served version is ever asked for
-            _catalogue_cache[model.version] = cached
-        return cached
-
-
-def describe(model: LoadedModelLike, recs: Sequence[Any]) -> list[RecommendedTrack]:
+def describe(model: LoadedModel, recs: Sequence[Any]) -> list[RecommendedTrack]:
     """Join recommendations with the catalogue: names, genre, mood, cluster name, Spotify link."""
-    tracks = catalogue_index(model)
+    tracks = model.catalogue
     names = list(model.bundle.cluster_names)
     described = []
     for rec in recs:
@@ -254,7 +226,7 @@ def describe(model: LoadedModelLike, recs: Sequence[Any]) -> list[RecommendedTra
 
 def listeners_like_you(user_id: int, k: int = 5) -> list[ListenerLikeYou]:
     """Listeners whose history resembles the user's; empty without a model or a history."""
-    model = loaded_model()
+    model = model_store.current()
     if model is None:
         return []
     state = listener_state(user_id)

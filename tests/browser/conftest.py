@@ -78,7 +78,7 @@ class TrainedApp:
         database.configure(self.database_url)
         from dashapp.services import model_store
 
-        model_store.init_app(self.server)
+        model_store.configure(self.model_dir, self.server.config["MODEL_RELOAD_SECONDS"])
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from selenium.common.exceptions import WebDriverException
 from app import create_app
 from dashapp.components.map_figure import trace_rows
 from dashapp.config import Config
-from dashapp.services import accounts, explore
+from dashapp.services import accounts, explore, model_store
 from db.models import Artist, Interaction, Track
 from db.session import database, session_scope
 from ml.filters import TrackFilter
@@ -65,7 +65,7 @@ def explore_app(sqlite_database_url, tmp_path, monkeypatch, model):
     server = create_app(Config.for_testing(sqlite_database_url, tmp_path / "models"))
     seed_catalogue(model.bundle.tracks)
     accounts.register("ana@example.com", PASSWORD, "Ana")
-    monkeypatch.setattr(explore, "current_model", lambda: model)
+    monkeypatch.setattr(model_store, "current", lambda: model)
     yield server
     database.engine.dispose()
 
@@ -200,6 +200,6 @@ def test_filter_open_like_and_lasso_stage(dash_duo, explore_app, model):
 
 
 def test_no_model_shows_a_friendly_empty_state(dash_duo, explore_app, monkeypatch):
-    monkeypatch.setattr(explore, "current_model", lambda: None)
+    monkeypatch.setattr(model_store, "current", lambda: None)
     log_in(dash_duo, explore_app)
     dash_duo.wait_for_contains_text("#explore-empty", "No map yet", timeout=10)

@@ -7,7 +7,7 @@ import pytest
 
 from app import create_app
 from dashapp.config import Config
-from dashapp.services import accounts, explore
+from dashapp.services import accounts, model_store
 from db.session import database
 from tests.browser.test_explore import PASSWORD, log_in, seed_catalogue, wait_until
 from tests.unit.dashapp.explore_frames import loaded_model_with_families
@@ -21,7 +21,7 @@ def atlas_app(sqlite_database_url, tmp_path, monkeypatch):
     server = create_app(Config.for_testing(sqlite_database_url, tmp_path / "models"))
     seed_catalogue(model.bundle.tracks)
     accounts.register("ana@example.com", PASSWORD, "Ana")
-    monkeypatch.setattr(explore, "current_model", lambda: model)
+    monkeypatch.setattr(model_store, "current", lambda: model)
     yield server, model
     database.engine.dispose()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashapp.services import accounts, playlists
+from dashapp.services import accounts, model_store
 from tests.integration.playlist_catalogue import playlist_model, seed_playlist_catalogue
 
 PASSWORD = "correct horse battery"
@@ -14,7 +14,7 @@ TRACKS = ["t0000", "t0001", "t0002", "t0003"]
 @pytest.fixture
 def logged_in(app, client, monkeypatch):
     seed_playlist_catalogue()
-    monkeypatch.setattr(playlists, "loaded_model", playlist_model)
+    monkeypatch.setattr(model_store, "current", playlist_model)
     accounts.register("ana@example.com", PASSWORD, "Ana")
     client.post("/login", data={"email": "ana@example.com", "password": PASSWORD})
     return client

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from dashapp.services import playlists
+from dashapp.services import model_store, playlists
 from db.models import Ban, Playlist, PlaylistItem
 from db.session import session_scope
 from tests.integration.playlist_catalogue import add_user, playlist_model, seed_playlist_catalogue
@@ -126,7 +126,7 @@ def test_generate_saves_a_smart_playlist_that_honours_bans_and_reruns(users):
 
 def test_generation_without_a_model_explains_what_to_do(users, monkeypatch):
     ana, _ = users
-    monkeypatch.setattr(playlists, "loaded_model", lambda: None)
+    monkeypatch.setattr(model_store, "current", lambda: None)
     with pytest.raises(playlists.PlaylistServiceError, match="ml train"):
         playlists.generate_playlist(ana, {"kind": "radio", "track_ids": ["t0001"]})
 

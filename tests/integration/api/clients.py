@@ -4,15 +4,18 @@ served-model stand-ins, and logged-in clients that send the CSRF header as the b
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 from flask import Flask
 from flask.testing import FlaskClient
 
-from dashapp.services import accounts, playlists, recommendations
+from dashapp.services import accounts, model_store
+from dashapp.services.model_store import LoadedModel
+from ml.playlists import EmbeddingNeighbours
 from tests.integration.dashapp.builders import add_user
-from tests.integration.dashapp.fake_model import FakeBundle, FakeLoadedModel, FakeRecommender
-from tests.integration.playlist_catalogue import playlist_model, seed_playlist_catalogue
+from tests.integration.dashapp.fake_model import FakeRecommender, fake_loaded_model
+from tests.integration.playlist_catalogue import seed_playlist_catalogue
 from tests.unit.ml.playlist_bundle import tiny_bundle
 
 CSRF_COOKIE = "_csrf_token"
@@ -33,13 +36,31 @@ class CsrfClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def recommendation_model() -> FakeLoadedModel:
-    tracks = tiny_bundle().tracks
+class ApiRecommender(FakeRecommender):
+    """Recommendations as ``FakeRecommender`` gives them; playlist candidates from the embedding,
+    as the playlist service finds them when no recommender is loaded."""
+
+    def __init__(self, bundle: SimpleNamespace) -> None:
+        super().__init__(bundle.tracks)
+        self._neighbours = EmbeddingNeighbours(bundle)
+
+    def similar_tracks(self, track_id: str, **options):
+        return self._neighbours.similar_tracks(track_id, **options)
+
+    def continue_playlist(self, track_ids, **options):
+        return self._neighbours.continue_playlist(track_ids, **options)
+
+
+def served_model() -> LoadedModel:
+    """The one served-model stand-in the API's recommendation and playlist endpoints share."""
+    tiny = tiny_bundle()
+    tracks = tiny.tracks
     tracks = tracks.assign(cluster=[i % 2 for i in range(len(tracks))], source="tidytuesday")
     tracks["moods"] = pd.Series([("calm",)] * len(tracks))
-    return FakeLoadedModel(
-        FakeBundle(tracks, ["Calm corner", "Loud corner"]), FakeRecommender(tracks), "api-test"
+    bundle = SimpleNamespace(
+        tracks=tracks, features=tiny.features, cluster_names=["Calm corner", "Loud corner"]
     )
+    return fake_loaded_model(bundle, ApiRecommender(bundle), "api-test")
 
 
 def build_app(database_url: str, model_dir: Path, monkeypatch) -> Flask:
@@ -49,9 +70,8 @@ def build_app(database_url: str, model_dir: Path, monkeypatch) -> Flask:
     server = create_app(Config.for_testing(database_url, model_dir))
     server.test_client_class = CsrfClient
     seed_playlist_catalogue()
-    model = recommendation_model()
-    monkeypatch.setattr(playlists, "loaded_model", playlist_model)
-    monkeypatch.setattr(recommendations, "loaded_model", lambda: model)
+    model = served_model()
+    monkeypatch.setattr(model_store, "current", lambda: model)
     return server
 
 

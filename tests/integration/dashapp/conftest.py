@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pytest
 
+from dashapp.services import model_store
+from dashapp.services.model_store import LoadedModel
 from tests.integration.dashapp.builders import Catalogue, add_user, register, seed_catalogue
-from tests.integration.dashapp.fake_model import FakeBundle, FakeLoadedModel, FakeRecommender
+from tests.integration.dashapp.fake_model import FakeBundle, FakeRecommender, fake_loaded_model
 
 
 @pytest.fixture
@@ -17,22 +19,18 @@ def catalogue(sqlite_db) -> Catalogue:
 
 
 @pytest.fixture
-def fake_model(catalogue, monkeypatch) -> FakeLoadedModel:
-    from dashapp.services import recommendations
-
-    model = FakeLoadedModel(
+def fake_model(catalogue, monkeypatch) -> LoadedModel:
+    model = fake_loaded_model(
         FakeBundle(catalogue.tracks, ["Bright pop", "Heavy guitars"]),
         FakeRecommender(catalogue.tracks),
     )
-    monkeypatch.setattr(recommendations, "loaded_model", lambda: model)
+    monkeypatch.setattr(model_store, "current", lambda: model)
     return model
 
 
 @pytest.fixture
 def no_model(monkeypatch) -> None:
-    from dashapp.services import recommendations
-
-    monkeypatch.setattr(recommendations, "loaded_model", lambda: None)
+    monkeypatch.setattr(model_store, "current", lambda: None)
 
 
 @pytest.fixture

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
+
+from dashapp.services.model_store import LoadedModel
 
 
 @dataclass(frozen=True)
@@ -84,9 +87,6 @@ class FakeBundle:
     cluster_names: list[str]
 
 
-@dataclass
-class FakeLoadedModel:
-    bundle: FakeBundle
-    recommender: FakeRecommender
-    version: str = "test-v1"
-    created_at: datetime = datetime(2026, 11, 28, tzinfo=UTC)
+def fake_loaded_model(bundle: Any, recommender: Any, version: str = "test-v1") -> LoadedModel:
+    """The store's own ``LoadedModel`` around stand-ins (so derived data is memoised as served)."""
+    return LoadedModel(bundle, recommender, version, datetime(2026, 11, 28, tzinfo=UTC))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from dashapp.services import model_store
 from db.models import Interaction, ModelVersion
 from db.session import session_scope
 
@@ -49,7 +51,7 @@ def test_the_page_polls_the_model_status_about_as_often_as_models_are_reloaded(
 
 
 def test_the_poll_shows_a_newly_served_model_and_the_feedback_since(
-    logged_in, fake_model, catalogue
+    logged_in, fake_model, catalogue, monkeypatch
 ):
     client, user_id = logged_in
     record_run("test-v1", until_id=0, age=timedelta(hours=2))
@@ -69,7 +71,8 @@ def test_the_poll_shows_a_newly_served_model_and_the_feedback_since(
     with session_scope() as session:
         newest = session.query(Interaction.id).order_by(Interaction.id.desc()).first()[0]
     record_run("test-v2", until_id=newest, age=timedelta(seconds=5))
-    fake_model.version = "test-v2"
+    newer = replace(fake_model, version="test-v2")
+    monkeypatch.setattr(model_store, "current", lambda: newer)
 
     after = freshness_poll(client, ticks=2).get_json()["response"]["freshness"]
     assert after == {

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 
+from dashapp.services.model_store import LoadedModel
 from ml.moods import assign_moods
 
 GENRES = ("edm", "latin", "pop", "rock")
@@ -76,15 +78,16 @@ class FakeRecommender:
         ]
 
 
-def loaded_model(n: int = 200, version: str = "v1", seed: int = 0) -> SimpleNamespace:
-    """Something shaped like ``model_store.current()``: version, bundle and recommender."""
+def loaded_model(n: int = 200, version: str = "v1", seed: int = 0) -> LoadedModel:
+    """What ``model_store.current()`` serves, around a stand-in bundle and recommender."""
     tracks = map_tracks(n, seed)
     names = [f"Cluster {i}" for i in range(int(tracks["cluster"].max()) + 1)]
     bundle = SimpleNamespace(tracks=tracks, cluster_names=names, version=version)
-    return SimpleNamespace(version=version, bundle=bundle, recommender=FakeRecommender(tracks))
+    created = datetime(2026, 11, 28, tzinfo=UTC)
+    return LoadedModel(bundle, FakeRecommender(tracks), version, created)
 
 
-def loaded_model_with_families(n: int = 200, version: str = "v1-families") -> SimpleNamespace:
+def loaded_model_with_families(n: int = 200, version: str = "v1-families") -> LoadedModel:
     """``loaded_model`` whose bundle carries an atlas: 4 clusters in 2 families, true names and
     cards built by the training code (``ml.cluster_names``, ``ml.cluster_cards``)."""
     from ml.cluster_cards import build_atlas
