@@ -7,8 +7,9 @@ catalogue), trains the full model (``ml.training.train_model``: features, cluste
 - k per level (scenes, families) and training time (wall and CPU seconds, with the load average:
   the machine is shared);
 - stability: the clustering stage run again with random state 1 (training uses 0), ARI between
-  the two over all tracks. Each run does everything from its own random state, k selection
-  included: its samples, held-out tracks and fits differ, nothing inside is pinned to one seed;
+  the two over all tracks, with the k that run chose and its k selection scores. Each run does
+  everything from its own random state, k selection included: its samples, held-out tracks and
+  fits differ, nothing inside is pinned to one seed;
 - NMI between scenes and the catalogue's genre label (all tracks), and the held-out NMI of the
   chosen k (tracks left out of the fit, assigned with their genre columns hidden);
 - name coverage: per cluster, the share of members the name is true of (median and minimum);
@@ -111,7 +112,7 @@ def map_scores(bundle, rng: np.random.Generator) -> tuple[float, float]:
     return float(np.concatenate(agree).mean()), float(trust)
 
 
-def restudy(bundle, tracks: pd.DataFrame, random_state: int) -> np.ndarray:
+def restudy(bundle, tracks: pd.DataFrame, random_state: int):  # -> ClusteringResult
     """The clustering stage again with another random state (for the stability ARI)."""
     from ml.clustering import cluster_tracks
 
@@ -123,7 +124,7 @@ def restudy(bundle, tracks: pd.DataFrame, random_state: int) -> np.ndarray:
             featurizer.block_columns("subgenre"),
         )
     frame = bundle.tracks[tracks.columns.intersection(bundle.tracks.columns)]
-    return cluster_tracks(bundle.features, frame, **options).labels
+    return cluster_tracks(bundle.features, frame, **options)
 
 
 def run(name: str, path: Path | None) -> dict[str, float]:
@@ -139,6 +140,8 @@ def run(name: str, path: Path | None) -> dict[str, float]:
     labels = bundle.tracks["cluster"].to_numpy()
     metrics = bundle.metrics.get("clusters", {})
     other = restudy(bundle, tracks, random_state=1)
+    for k, scores in other.metrics.get("k_selection", {}).items():
+        print(f"  random state 1, k={k}: {scores}")
     coverage = name_coverage(bundle, tracks)
     agreement, trust = map_scores(bundle, np.random.default_rng(0))
     k_selection = metrics.get("k_selection", {})
@@ -148,7 +151,8 @@ def run(name: str, path: Path | None) -> dict[str, float]:
         "tracks": len(tracks),
         "k_scenes": len(bundle.cluster_names),
         "k_families": len(atlas.families) if atlas is not None else 0,
-        "stability_ari": adjusted_rand_score(labels, other),
+        "k_scenes_rerun": other.n_clusters,  # what the random state 1 run chose
+        "stability_ari": adjusted_rand_score(labels, other.labels),
         "nmi_genre": normalized_mutual_info_score(bundle.tracks["genre"], labels),
         "held_out_nmi": chosen.get("held_out_nmi", float("nan")),
         "name_coverage_median": float(np.median(coverage)),
