@@ -27,9 +27,9 @@ procedure training uses (the first fit is the one training keeps), and scored by
 - stability: the mean adjusted Rand index between those fits over the whole catalogue, which is
   what ``bench/clusters.py`` checks between two trainings (a retrain must not reshuffle the map).
   A check on sample fits alone (no full-catalogue Lloyd iterations, 3,000 tracks) scattered by
-  ±0.1 and put k = 85 on either side of the bar depending on the seed, so two trainings chose
-  different k and agreed at ARI 0.71; one pair of full fits still scatters by ±0.05, hence the
-  mean over three pairs;
+  about 0.1 and put k = 85 of the 114k catalogue on either side of the bar depending on the
+  random state, so two trainings chose different k and agreed at ARI 0.71. One pair of full fits
+  still scatters (0.86-0.98 at that k), hence the mean over three pairs;
 - held-out agreement: each fit's held-out tracks are assigned to the nearest centroid with their
   genre columns hidden (audio, era, key... only) and compared with their real labels by NMI:
   do the scenes mean something beyond the label they were given?
