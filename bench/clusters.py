@@ -1,11 +1,15 @@
 """Clusters and map on the real catalogues: granularity, stability, true names, atlas quality.
 
-For each catalogue under ``--data`` (the Kaggle 114k file and TidyTuesday), trains the full model
-(``ml.training.train_model``: features, clusters, UMAP 2-D and 3-D, listeners) and reports:
+For each catalogue (the Kaggle 114k file and TidyTuesday under ``--data``, and the generated demo
+catalogue), trains the full model (``ml.training.train_model``: features, clusters, UMAP 2-D and
+3-D, listeners) and reports:
 
 - k per level (scenes, families) and training time (wall and CPU seconds, with the load average:
   the machine is shared);
-- stability: the clustering stage run again with another random state, ARI between the two;
+- stability: the clustering stage run again with random state 1 (training uses 0), ARI between
+  the two over all tracks, with the k that run chose and its k selection scores. Each run does
+  everything from its own random state, k selection included: its samples, held-out tracks and
+  fits differ, nothing inside is pinned to one seed;
 - NMI between scenes and the catalogue's genre label (all tracks), and the held-out NMI of the
   chosen k (tracks left out of the fit, assigned with their genre columns hidden);
 - name coverage: per cluster, the share of members the name is true of (median and minimum);
@@ -16,18 +20,15 @@ For each catalogue under ``--data`` (the Kaggle 114k file and TidyTuesday), trai
 ``--code DIR`` runs the same measurements against another checkout's code (e.g. an export of
 main, for the "before" figures). Ends with one ``name=value`` line per catalogue.
 
-    .venv/bin/python bench/clusters.py --data ../shared/data [--only kaggle|tidytuesday]
+    .venv/bin/python bench/clusters.py --data ../shared/data [--only kaggle|tidytuesday|demo]
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import inspect
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,22 +38,23 @@ import pandas as pd
 CATALOGUES = {
     "kaggle": "kaggle-spotify-tracks/dataset.csv.gz",
     "tidytuesday": "tidytuesday/spotify_songs.csv",
+    "demo": None,  # the generated 6,000-track catalogue `flask setup` makes (no file)
 }
 MAP_SAMPLE = 4_000
 NEIGHBOURS = 10
 
 
-def load(path: Path):  # -> (catalogue frame, events, playlists)
-    from db.importers.catalogue import parse_catalogue
+def load(path: Path | None):  # -> (catalogue frame, events, playlists)
     from music.catalogue_frames import catalogue_frame
 
-    with tempfile.TemporaryDirectory() as scratch:
-        if path.suffix == ".gz":  # older importers read plain CSV only: decompress to scratch
-            plain = Path(scratch) / path.stem
-            with gzip.open(path, "rb") as source, plain.open("wb") as target:
-                shutil.copyfileobj(source, target)
-            path = plain
-        frames = parse_catalogue(path).frames
+    if path is None:
+        from db.demo.catalogue import generate_catalogue
+
+        frames = generate_catalogue(6000)
+    else:
+        from db.importers.catalogue import parse_catalogue
+
+        frames = parse_catalogue(path).frames  # reads .csv.gz itself, as `flask import` does
     tracks = catalogue_frame(frames)
     # Imported here, not at the top: with --code the app modules come from that tree.
     from train import playlist_inputs  # bench/train.py: playlists as listeners who liked them
@@ -110,7 +112,7 @@ def map_scores(bundle, rng: np.random.Generator) -> tuple[float, float]:
     return float(np.concatenate(agree).mean()), float(trust)
 
 
-def restudy(bundle, tracks: pd.DataFrame, random_state: int) -> np.ndarray:
+def restudy(bundle, tracks: pd.DataFrame, random_state: int):  # -> ClusteringResult
     """The clustering stage again with another random state (for the stability ARI)."""
     from ml.clustering import cluster_tracks
 
@@ -122,10 +124,10 @@ def restudy(bundle, tracks: pd.DataFrame, random_state: int) -> np.ndarray:
             featurizer.block_columns("subgenre"),
         )
     frame = bundle.tracks[tracks.columns.intersection(bundle.tracks.columns)]
-    return cluster_tracks(bundle.features, frame, **options).labels
+    return cluster_tracks(bundle.features, frame, **options)
 
 
-def run(name: str, path: Path) -> dict[str, float]:
+def run(name: str, path: Path | None) -> dict[str, float]:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     from ml.training import TrainParams, train_model
@@ -138,6 +140,8 @@ def run(name: str, path: Path) -> dict[str, float]:
     labels = bundle.tracks["cluster"].to_numpy()
     metrics = bundle.metrics.get("clusters", {})
     other = restudy(bundle, tracks, random_state=1)
+    for k, scores in other.metrics.get("k_selection", {}).items():
+        print(f"  random state 1, k={k}: {scores}")
     coverage = name_coverage(bundle, tracks)
     agreement, trust = map_scores(bundle, np.random.default_rng(0))
     k_selection = metrics.get("k_selection", {})
@@ -147,7 +151,8 @@ def run(name: str, path: Path) -> dict[str, float]:
         "tracks": len(tracks),
         "k_scenes": len(bundle.cluster_names),
         "k_families": len(atlas.families) if atlas is not None else 0,
-        "stability_ari": adjusted_rand_score(labels, other),
+        "k_scenes_rerun": other.n_clusters,  # what the random state 1 run chose
+        "stability_ari": adjusted_rand_score(labels, other.labels),
         "nmi_genre": normalized_mutual_info_score(bundle.tracks["genre"], labels),
         "held_out_nmi": chosen.get("held_out_nmi", float("nan")),
         "name_coverage_median": float(np.median(coverage)),
@@ -160,7 +165,7 @@ def run(name: str, path: Path) -> dict[str, float]:
         "clusters_cpu_s": bundle.metrics.get("cpu_seconds", {}).get("clusters", float("nan")),
         "load_1min": os.getloadavg()[0],
     }
-    if name == "tidytuesday":
+    if "subgenres" in bundle.tracks and bundle.tracks["subgenres"].map(len).any():
         sub = bundle.tracks["subgenres"].map(lambda s: s[0] if len(s) else "")
         result["nmi_subgenre"] = normalized_mutual_info_score(sub, labels)
     for k, scores in k_selection.items():
@@ -181,7 +186,8 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(args.code.resolve()))
     for name in args.only or list(CATALOGUES):
-        result = run(name, args.data / CATALOGUES[name])
+        relative = CATALOGUES[name]
+        result = run(name, args.data / relative if relative else None)
         line = " ".join(
             f"{key}={value:.3f}" if isinstance(value, float) else f"{key}={value}"
             for key, value in result.items()

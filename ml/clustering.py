@@ -118,24 +118,22 @@ def _kmeans(
     space = scenes.emphasise_genres(features, genre_columns)
     labels = scenes.usable_labels(scenes.finest_labels(tracks))
     selection: dict[int, scenes.KScore] = {}
+    fit = None
     if k is None:
         n_labels = int(labels.max()) + 1 if (labels >= 0).any() else 0
         options = list(candidates) if candidates else scenes.k_candidates(len(features), n_labels)
         hidden = np.concatenate(
             [np.arange(c.start, c.stop) for c in genre_columns] or [np.zeros(0, dtype=int)]
         )
-        k, selection = scenes.choose_k(
+        k, selection, fit = scenes.choose_k(
             space, features, labels, hidden, options,
             sample_size=sample_size, random_state=random_state,
         )  # fmt: skip
-    k = max(1, min(int(k), len(features)))
-    rng = np.random.default_rng(random_state)
-    rows = _sample_rows(len(features), sample_size, rng)
-    seeds = scenes.label_seeds(space, labels, k)
-    centroids = scenes.fit_centroids(space, rows, k, seeds, random_state)
-    fitted = scenes.refine(space, centroids) if len(rows) < len(features) else None
-    if fitted is None:
-        fitted = scenes.nearest(space, centroids)
+    if fit is None:
+        fit = scenes.fit_scenes(
+            space, labels, k, sample_size=sample_size, random_state=random_state
+        )
+    fitted = fit.labels
     # Drop clusters K-Means left empty, so every name has members.
     _, labels_out = np.unique(fitted, return_inverse=True)
     return labels_out.astype(np.int32), selection

@@ -1,5 +1,7 @@
 import numpy as np
 import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
 
 from ml import scenes
 
@@ -22,20 +24,23 @@ def test_k_candidates_follow_the_label_count_or_fall_back():
 
 def test_choose_k_prefers_the_stable_k_that_matches_held_out_labels():
     points, labels = labelled_blobs()
-    k, scores = scenes.choose_k(
-        points, points, labels, np.zeros(0, dtype=int), [2, 3, 6], sample_size=400
+    k, scores, fit = scenes.choose_k(
+        points, points, labels, np.zeros(0, dtype=int), [2, 3, 6], sample_size=300
     )
     assert k == 6
     assert set(scores) == {2, 3, 6}
     assert scores[6].stability > 0.95 and scores[6].held_out_nmi > 0.95
     assert scores[6].held_out_nmi > scores[3].held_out_nmi > scores[2].held_out_nmi
+    # Training keeps the chosen k's fit for its own random state: no second, different fit.
+    again = scenes.fit_scenes(points, labels, 6, sample_size=300, random_state=0)
+    np.testing.assert_array_equal(fit.labels, again.labels)
 
 
 def test_choose_k_without_labels_uses_k_means_plus_plus_and_a_stable_or_most_stable_k():
     rng = np.random.default_rng(1)
     noise = rng.normal(size=(300, 3)).astype(np.float32)
     no_labels = np.full(300, -1)
-    k, scores = scenes.choose_k(
+    k, scores, _ = scenes.choose_k(
         noise, noise, no_labels, np.zeros(0, dtype=int), [4, 8], sample_size=150
     )
     stable = [s for s in scores.values() if s.stability >= scenes.STABLE_ARI]
@@ -44,6 +49,43 @@ def test_choose_k_without_labels_uses_k_means_plus_plus_and_a_stable_or_most_sta
     else:
         assert scores[k].stability == max(s.stability for s in scores.values())
     assert all(s.held_out_nmi == 0.0 for s in scores.values())  # nothing to agree with
+
+
+def test_stability_is_what_two_trainings_agree_on_not_a_sample_check():
+    """The k search's stability is the whole-catalogue ARI between full fits for consecutive
+    random states: the figure a second training with another random state is compared by."""
+    rng = np.random.default_rng(3)
+    points = rng.normal(size=(1_200, 4)).astype(np.float32)  # no structure: fits must disagree
+    labels = np.full(len(points), -1)
+    _, scores, _ = scenes.choose_k(
+        points, points, labels, np.zeros(0, dtype=int), [12], sample_size=300, random_state=5
+    )
+    fits = [
+        scenes.fit_scenes(points, labels, 12, sample_size=300, random_state=s)
+        for s in range(5, 5 + scenes.STABILITY_FITS)
+    ]
+    pairwise = [
+        adjusted_rand_score(a.labels, b.labels) for i, a in enumerate(fits) for b in fits[i + 1 :]
+    ]
+    assert scores[12].stability == pytest.approx(np.mean(pairwise))
+    assert scores[12].stability < 0.9  # the random state really changes the fit
+
+
+def test_fits_for_two_random_states_hold_out_and_sample_different_tracks():
+    points, labels = labelled_blobs(per=400)
+    first = scenes.fit_scenes(points, labels, 6, sample_size=500, random_state=0)
+    second = scenes.fit_scenes(points, labels, 6, sample_size=500, random_state=1)
+    assert len(first.held_out) == len(second.held_out) > 0
+    assert not np.array_equal(first.held_out, second.held_out)
+    assert len(first.labels) == len(points)  # held-out tracks still get a scene
+    # Clear scenes come out the same from different samples.
+    assert adjusted_rand_score(first.labels, second.labels) > 0.99
+
+
+def test_small_catalogues_hold_nothing_out_when_k_needs_every_track():
+    assert scenes.held_out_size(90_000, 113) == scenes.EVAL_SAMPLE
+    assert scenes.held_out_size(500, 6) == 100
+    assert scenes.held_out_size(20, 9) == 0
 
 
 def test_label_seeds_merge_labels_down_to_k_deterministically():
