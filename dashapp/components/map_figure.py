@@ -128,14 +128,14 @@ def build_map_figure(
     *,
     uirevision: str = "map",
     window: list[list[float]] | None = None,
+    camera: dict[str, Any] | None = None,
     dragmode: str = "pan",
     showlegend: bool = True,
 ) -> dict[str, Any]:
     """The figure for ``points``; ``uirevision`` unchanged keeps the user's zoom and camera.
 
-    ``window`` ([[x0, x1], [y0, y1]]) sets the 2D axis ranges (centring on a searched track):
-    pass the same window again on later redraws, since plotly keeps the user's own zoom only
-    for layout values the new figure does not change.
+    ``window`` ([[x0, x1], [y0, y1]]) sets the 2D axis ranges and ``camera`` the 3D camera: the
+    page sends back what the user was looking at, so a redraw keeps the zoom.
     """
     groups = trace_groups(points)
     traces = (
@@ -146,6 +146,8 @@ def build_map_figure(
     traces.append(_highlight_trace(points))
     layout = _layout(points, uirevision, window, dragmode if dragmode in DRAGMODES else "pan")
     layout["showlegend"] = bool(showlegend)
+    if camera is not None and points.dims == 3:
+        layout["scene"]["camera"] = camera
     return {"data": traces, "layout": layout}
 
 
@@ -297,7 +299,7 @@ def _layout(
             yaxis={**hidden, "scaleanchor": "x"},
         )
         if window is not None:
-            layout["xaxis"]["range"], layout["yaxis"]["range"] = window[0], window[1]
+            layout["xaxis"]["range"], layout["yaxis"]["range"] = list(window[0]), list(window[1])
         if points.group_labels:
             layout["annotations"] = [
                 {

@@ -226,7 +226,6 @@ def layout(**_query: Any) -> html.Div:
             dcc.Store(id="explore-track"),  # the open track's id
             dcc.Store(id="explore-centre"),  # the last searched track: the map centres on it
             dcc.Store(id="explore-view"),  # the drawn view's spec (see update_map)
-            dcc.Store(id="explore-zoomed"),  # written by the clientside "zoom to matches"
             html.Div(
                 [
                     _filters_drawer(base),
@@ -269,17 +268,16 @@ def layout(**_query: Any) -> html.Div:
 
 # The filters drawer (below lg): the Filters button opens it, its close and done buttons shut it.
 clientside_callback(
-    """
-    function(openClicks, closeClicks, doneClicks, closed) {
+    f"""
+    function(openClicks, closeClicks, doneClicks) {{
         const opening = dash_clientside.callback_context.triggered_id === "explore-filters-open";
-        return opening ? closed + " show" : closed;
-    }
+        return opening ? "{FILTERS_CLOSED} show" : "{FILTERS_CLOSED}";
+    }}
     """,
     Output("explore-filters", "className"),
     Input("explore-filters-open", "n_clicks"),
     Input("explore-filters-close", "n_clicks"),
     Input("explore-filters-done", "n_clicks"),
-    State("explore-filters", "className"),
     prevent_initial_call=True,
 )
 # The legend starts hidden where it would take the map's width (phones).
@@ -287,22 +285,6 @@ clientside_callback(
     f"function(_id) {{ return window.innerWidth >= {LEGEND_MIN_WIDTH}; }}",
     Output("explore-legend", "value"),
     Input("explore-legend", "id"),
-)
-# "Zoom to matches": the stored view knows the drawn points' bounds; a relayout counts as the
-# user's own zoom, so uirevision keeps it through later filter and colour changes.
-clientside_callback(
-    """
-    function(clicks, view) {
-        const gd = document.querySelector('#explore-map .js-plotly-plot');
-        if (!clicks || !gd || !view || !view.bounds) { return dash_clientside.no_update; }
-        Plotly.relayout(gd, {'xaxis.range': view.bounds[0], 'yaxis.range': view.bounds[1]});
-        return view.bounds;
-    }
-    """,
-    Output("explore-zoomed", "data"),
-    Input("explore-zoom-matches", "n_clicks"),
-    State("explore-view", "data"),
-    prevent_initial_call=True,
 )
 
 
@@ -328,21 +310,48 @@ def _event_rows(base: MapBase, view: Any, event: Any) -> np.ndarray:
         "legend": Input("explore-legend", "value"),
         "track_id": Input("explore-track", "data"),
         "centre": Input("explore-centre", "data"),
+        "zoom_to_matches": Input("explore-zoom-matches", "n_clicks"),
         "relayout": Input("explore-map", "relayoutData"),
         "staging": Input(STAGING_STORE_ID, "data"),
         "view": State("explore-view", "data"),
     },
 )
 def update_map(
-    filters, dims, colour_by, only, dragmode, legend, track_id, centre, relayout, staging, view
+    filters,
+    dims,
+    colour_by,
+    only,
+    dragmode,
+    legend,
+    track_id,
+    centre,
+    zoom_to_matches,
+    relayout,
+    staging,
+    view,
 ):
+    """Draw the map for the form's values.
+
+    Zoom and camera survive redraws: every zoom, pan or turn is recorded in the view store
+    (``relayoutData``), and each redraw sends those ranges or that camera back in the figure, so
+    the new points appear where the user was looking. (``uirevision`` alone did not keep them:
+    with autoranged axes plotly compares the new figure's missing range with the autorange it
+    computed and takes the new one.) A search or "zoom to matches" imposes a window and bumps
+    ``uirevision``, so it wins over the user's zoom once."""
     trigger = ctx.triggered_id
     # A search sets the open track and the centre together: that is a re-centring redraw.
     centring = "explore-centre.data" in ctx.triggered_prop_ids
     if view is not None:  # drawn already: skip redraws that would not change it
-        # Zoom/pan only needs new points when the view is decimated (detail on zoom).
-        if trigger == "explore-map" and (not view.get("decimated") or dims != 2):
-            raise PreventUpdate
+        if trigger == "explore-map":
+            seen = {
+                **view,
+                "viewport": explore.viewport_from_relayout(relayout, view.get("viewport")),
+                "camera": _camera(relayout, view.get("camera")),
+            }
+            # Zoom/pan only needs new points when the view is decimated (detail on zoom).
+            if not view.get("decimated") or dims != 2:
+                return no_update, no_update, seen
+            view = seen
         if trigger == STAGING_STORE_ID and only != "staged":
             raise PreventUpdate
         if trigger in ("explore-drag", "explore-legend"):
@@ -365,6 +374,7 @@ def update_map(
         # A click only moves the highlight ring: patch that trace, leave the points alone.
         return _highlight_patch(base, view, row), no_update, no_update
     previous = view or {}
+    same_axes = previous.get("dims") == (3 if dims == 3 else 2)
     mine = explore.staging_from_store(staging, _user_id(), base) if only == "staged" else None
     spec = explore.view_spec(
         base,
@@ -372,21 +382,25 @@ def update_map(
         dims=dims,
         colour_by=colour_by,
         only_rows=explore.show_only_rows(base, _user_id(), only, mine),
-        viewport=explore.viewport_from_relayout(relayout, previous.get("viewport"))
-        if trigger == "explore-map"
-        else previous.get("viewport"),
+        viewport=previous.get("viewport") if same_axes else None,
     )
     try:
         points = explore.view_points(base, spec, highlight_row=row)
     except ExploreError as error:
         return no_update, dbc.Alert(str(error), color="warning", className="py-1 small"), view
+    camera = previous.get("camera") if same_axes else None
+    revision = int(previous.get("revision") or 0) + (0 if same_axes else 1)
     centre_row = base.row_of.get(centre) if centre else None
-    # The same window on every redraw until the next search: plotly then keeps the user's zoom.
-    window = explore.centre_window(base, centre_row) if centre_row is not None else None
+    if centring and centre_row is not None and spec["dims"] == 2:
+        spec["viewport"], revision = explore.centre_window(base, centre_row), revision + 1
+    if trigger == "explore-zoom-matches" and zoom_to_matches:
+        # 2D: the matches' bounds; 3D: no camera, so plotly frames the drawn points itself.
+        spec["viewport"], camera, revision = explore.matches_bounds(points), None, revision + 1
     figure = build_map_figure(
         points,
-        uirevision=f"{spec['dims']}-{centre or ''}",
-        window=window if spec["dims"] == 2 else None,
+        uirevision=f"{spec['dims']}-{revision}",
+        window=spec["viewport"],
+        camera=camera,
         dragmode=dragmode,
         showlegend=bool(legend),
     )
@@ -394,9 +408,17 @@ def update_map(
         **spec,
         "decimated": points.decimated,
         "highlight_trace": len(figure["data"]) - 1,
-        "bounds": explore.matches_bounds(points),
+        "camera": camera,
+        "revision": revision,
     }
     return figure, _status(points), view
+
+
+def _camera(relayout: Any, previous: Any) -> Any:
+    """The 3D camera after a turn or zoom (``relayoutData``), else what it was."""
+    if isinstance(relayout, dict) and isinstance(relayout.get("scene.camera"), dict):
+        return relayout["scene.camera"]
+    return previous
 
 
 def _highlight_patch(base: MapBase, view: dict[str, Any], row: int | None) -> Patch:
