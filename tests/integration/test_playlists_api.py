@@ -14,7 +14,7 @@ TRACKS = ["t0000", "t0001", "t0002", "t0003"]
 @pytest.fixture
 def logged_in(app, client, monkeypatch):
     seed_playlist_catalogue()
-    monkeypatch.setattr(playlists, "loaded_model", playlist_model)
+    monkeypatch.setattr(playlists.generation, "loaded_model", playlist_model)
     accounts.register("ana@example.com", PASSWORD, "Ana")
     client.post("/login", data={"email": "ana@example.com", "password": PASSWORD})
     return client

@@ -126,7 +126,7 @@ def test_generate_saves_a_smart_playlist_that_honours_bans_and_reruns(users):
 
 def test_generation_without_a_model_explains_what_to_do(users, monkeypatch):
     ana, _ = users
-    monkeypatch.setattr(playlists, "loaded_model", lambda: None)
+    monkeypatch.setattr(playlists.generation, "loaded_model", lambda: None)
     with pytest.raises(playlists.PlaylistServiceError, match="ml train"):
         playlists.generate_playlist(ana, {"kind": "radio", "track_ids": ["t0001"]})
 

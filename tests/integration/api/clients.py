@@ -54,7 +54,7 @@ def build_app(database_url: str, model_dir: Path, monkeypatch) -> Flask:
     server.test_client_class = CsrfClient
     seed_playlist_catalogue()
     model = recommendation_model()
-    monkeypatch.setattr(playlists, "loaded_model", playlist_model)
+    monkeypatch.setattr(playlists.generation, "loaded_model", playlist_model)
     monkeypatch.setattr(recommendations, "loaded_model", lambda: model)
     return server
 
