@@ -277,6 +277,12 @@ def _opened(detail: playlists.PlaylistDetail, message: Any) -> dict[str, Any]:
     }
 
 
+def _clicked() -> bool:
+    """Whether a button really was clicked: an editor opened in place mounts its buttons with no
+    clicks, and Dash calls their callbacks for the new components."""
+    return bool(ctx.triggered and ctx.triggered[0].get("value"))
+
+
 def _change_token(detail: playlists.PlaylistDetail) -> str:
     """A new value for every stored change of a playlist, so the list refresh always fires."""
     return f"{detail.id}@{detail.updated_at.isoformat()}"
@@ -481,6 +487,8 @@ def edit_playlist(*args):
         raise PreventUpdate
     user = _user_id()
     trigger = ctx.triggered_id
+    if trigger != editor.GRID and not _clicked():
+        raise PreventUpdate
     try:
         if f"{editor.GRID}.virtualRowData" in ctx.triggered_prop_ids:
             new_order = [r["track_id"] for r in virtual or []]
@@ -536,7 +544,7 @@ UNCHANGED = (no_update, no_update, no_update)
 )
 def rename_or_delete(_rename, _delete, name, current):
     playlist_id = (current or {}).get("id")
-    if playlist_id is None:
+    if playlist_id is None or not _clicked():
         raise PreventUpdate
     try:
         if ctx.triggered_id == "pl-delete":
@@ -573,7 +581,7 @@ def duplicate(clicks, current):
 def export(*args):
     current = args[-1]
     playlist_id = (current or {}).get("id")
-    if playlist_id is None or not ctx.triggered_id:
+    if playlist_id is None or not ctx.triggered_id or not _clicked():
         raise PreventUpdate
     fmt = str(ctx.triggered_id).removeprefix("pl-export-")
     try:

@@ -98,6 +98,8 @@ def test_generate_reorder_lock_sort_and_reload(mixmap):
     assert dash_duo.driver.execute_script(SCROLL_Y) == scrolled
     dash_duo.wait_for_contains_text("#gen-message", f"Made “{made.name}”: 8 tracks", timeout=10)
     assert in_view(dash_duo, "#gen-success")
+    # Opening the editor in place clicks none of its buttons (no rename, no edit message).
+    assert dash_duo.find_element("#pl-message").text == ""
     assert dash_duo.find_element("#gen-length").get_attribute("value") == "8"
     assert "Calm / peaceful" in dash_duo.find_element(MOODS_DROPDOWN).text
     # The list on the left has it, and the address bar links to it.
