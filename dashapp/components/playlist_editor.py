@@ -16,7 +16,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashapp.components.sparkline import sparkline_figure
-from ml.transitions import camelot
+from dashapp.services.playlists import camelot_labels
 
 GRID = "playlist-grid"
 SPARKLINE = "playlist-sparkline"
@@ -53,12 +53,6 @@ COLUMNS: list[dict[str, Any]] = [
 ]
 
 
-def _camelot(key: pd.Series, mode: pd.Series) -> list[str]:
-    """The key as a DJ reads it: Camelot number and A (minor) / B (major)."""
-    number, major = camelot(key.to_numpy(), mode.to_numpy())
-    return [f"{n}{'B' if m else 'A'}" if n else "?" for n, m in zip(number, major, strict=True)]
-
-
 def grid_rows(items: pd.DataFrame) -> list[dict[str, Any]]:
     """One row per playlist item, keyed by its item id (a track may appear twice)."""
     if items.empty:
@@ -74,7 +68,7 @@ def grid_rows(items: pd.DataFrame) -> list[dict[str, Any]]:
             "length": [f"{s // 60}:{s % 60:02d}" for s in seconds],
             "tempo": items["tempo"].astype(float).round(0).astype(int),
             "energy": items["energy"].astype(float).round(2),
-            "camelot": _camelot(items["key"], items["mode"]),
+            "camelot": camelot_labels(items["key"], items["mode"]),
             "locked": items["locked"].astype(bool),
         }
     )

@@ -22,6 +22,7 @@ from db.models import Playlist, PlaylistItem, utcnow
 from db.queries import playlists as queries
 from db.session import insert_in_batches, session_scope
 from ml.ordering import flow_series
+from ml.transitions import camelot
 
 MAX_NAME_LENGTH = 200
 # The longest playlist anyone may store (MIXMAP_MAX_PLAYLIST_TRACKS overrides it): long enough for
@@ -190,6 +191,12 @@ def detail_of(session: Session, playlist: Playlist, note: str | None = None) -> 
         updated_at=playlist.updated_at,
         note=note,
     )
+
+
+def camelot_labels(key: pd.Series, mode: pd.Series) -> list[str]:
+    """Each track's key as a DJ reads it: Camelot number and A (minor) / B (major), "?" unknown."""
+    number, major = camelot(key.to_numpy(), mode.to_numpy())
+    return [f"{n}{'B' if m else 'A'}" if n else "?" for n, m in zip(number, major, strict=True)]
 
 
 def flow_of(detail: PlaylistDetail) -> pd.DataFrame:
