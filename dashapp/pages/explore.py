@@ -1,5 +1,9 @@
 """Explore: the catalogue as a 2D/3D map with filters, search, details and a staging list.
 
+Over 400 lines because it is one page's layout and its dozen callbacks (the guide keeps a page's
+callbacks with it); the controls are drawn by ``components/explore_controls.py`` and every
+decision is a service call.
+
 Callbacks read inputs, call ``dashapp.services.explore`` (and ``feedback`` for like/ban) and
 render with components; the user always comes from ``current_user``. Map data is built from the
 served model's bundle (cached per model version), never per track from the database.
@@ -31,7 +35,8 @@ from flask_login import current_user
 
 from dashapp.components.cluster_card import cluster_card
 from dashapp.components.empty_state import empty_state
-from dashapp.components.filter_panel import filter_inputs, filter_panel
+from dashapp.components.explore_controls import FILTERS_CLOSED, filters_drawer, map_toolbar
+from dashapp.components.filter_panel import filter_inputs
 from dashapp.components.map_figure import build_map_figure, highlight_values, rows_from_event
 from dashapp.components.staging_store import STAGING_STORE_ID, staging_store
 from dashapp.components.track_details import (
@@ -61,107 +66,6 @@ def _user_id() -> int:
 def _base() -> MapBase | None:
     model = explore.current_model()
     return explore.map_base(model) if model is not None else None
-
-
-def _map_toolbar() -> html.Div:
-    """The map's own controls, above it: dims, drag mode, zoom to matches, legend, colouring."""
-    return html.Div(
-        [
-            dbc.RadioItems(
-                id="explore-dims",
-                options=[{"label": "2D", "value": 2}, {"label": "3D", "value": 3}],
-                value=2,
-                inline=True,
-                className="explore-radio",
-            ),
-            dbc.RadioItems(
-                id="explore-drag",
-                options=[
-                    {"label": "Pan", "value": "pan"},
-                    {"label": "Lasso", "value": "lasso"},
-                    {"label": "Box", "value": "select"},
-                ],
-                value="pan",
-                inline=True,
-                className="explore-radio",
-            ),
-            dbc.Button(
-                [html.I(className="bi bi-bullseye me-1"), "Zoom to matches"],
-                id="explore-zoom-matches",
-                size="sm",
-                color="secondary",
-                outline=True,
-            ),
-            dbc.Switch(id="explore-legend", label="Legend", value=True, className="mb-0"),
-            html.Div(
-                [
-                    dbc.Label("Colour", html_for="explore-colour", className="small mb-0 me-1"),
-                    dcc.Dropdown(
-                        id="explore-colour",
-                        options=[{"label": v, "value": k} for k, v in explore.COLOURINGS.items()],
-                        value="cluster",
-                        clearable=False,
-                        className="explore-colour",
-                    ),
-                ],
-                className="d-flex align-items-center",
-            ),
-            dcc.Dropdown(
-                id="explore-only",
-                options=[{"label": v, "value": k} for k, v in explore.SHOW_ONLY.items()],
-                value="all",
-                clearable=False,
-                className="explore-only",
-            ),
-        ],
-        className="explore-toolbar d-flex flex-wrap align-items-center gap-2 mb-1",
-    )
-
-
-FILTERS_CLOSED = "offcanvas-lg offcanvas-start explore-filters"
-
-
-def _filters_drawer(base: MapBase) -> html.Div:
-    """The filters: a column beside the map from ``lg`` up, a drawer from the left below it.
-
-    Bootstrap's responsive offcanvas (``offcanvas-lg``) rather than ``dbc.Offcanvas``: the latter
-    unmounts its children while closed, which would reset the form and remove the inputs the map
-    callback reads. A clientside callback adds and removes ``show``."""
-    return html.Div(
-        [
-            html.Div(
-                [
-                    html.H5("Filters", className="offcanvas-title"),
-                    html.Button(
-                        className="btn-close",
-                        id="explore-filters-close",
-                        n_clicks=0,
-                        **{"aria-label": "Close the filters"},
-                    ),
-                ],
-                className="offcanvas-header",
-            ),
-            html.Div(
-                html.Div(
-                    [
-                        filter_panel(PANEL, base.genre_slugs, year_bounds=base.year_bounds),
-                        dbc.Button(
-                            "Show the map",
-                            id="explore-filters-done",
-                            color="primary",
-                            className="w-100 d-lg-none mt-2",
-                            n_clicks=0,
-                        ),
-                    ],
-                    className="w-100",
-                ),
-                className="offcanvas-body",
-            ),
-        ],
-        id="explore-filters",
-        className=FILTERS_CLOSED,
-        tabIndex="-1",
-    )
 
 
 def layout(**_query: Any) -> html.Div:
@@ -228,11 +132,11 @@ def layout(**_query: Any) -> html.Div:
             dcc.Store(id="explore-view"),  # the drawn view's spec (see update_map)
             html.Div(
                 [
-                    _filters_drawer(base),
+                    filters_drawer(PANEL, base.genre_slugs, base.year_bounds),
                     html.Div(
                         [
                             search,
-                            _map_toolbar(),
+                            map_toolbar(),
                             html.Div(id="explore-status", className="small text-muted mb-1"),
                             dcc.Loading(
                                 dcc.Graph(
