@@ -290,8 +290,11 @@ def test_slider_values_show_and_can_be_typed(dash_duo, explore_app, model):
     wait_until(lambda: low.is_displayed() and high.is_displayed())
     assert (float(low.get_attribute("value")), float(high.get_attribute("value"))) == (0, 1)
     # Type a new low end and leave the box, as a user does.
+    low.click()
     low.send_keys(Keys.CONTROL, "a")
-    low.send_keys("0.5", Keys.TAB)
+    low.send_keys("0.5", Keys.ENTER)
+    wait_until(lambda: low.get_attribute("value") == "0.5")
+    low.send_keys(Keys.TAB)
     tracks = model.bundle.tracks
     energetic = int((tracks["energy"] >= 0.5).sum())
     dash_duo.wait_for_contains_text(
