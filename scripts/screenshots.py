@@ -1,8 +1,11 @@
-"""Screenshots of Home and Insights for the demo listener, for the docs.
+"""Screenshots of Home, Insights, Explore and Playlists for the demo listener, for the docs.
 
 Builds a throwaway Mixmap (SQLite in a temp folder, the generated demo catalogue and listeners,
 a freshly trained model), serves it on a local port, logs in as the demo listener in headless
-Chromium and saves ``home.png`` and ``insights.png``.
+Chromium and saves ``home.png`` and ``insights.png`` (full page), then Explore and Playlists as
+the first screen a user sees on a 1440 px desktop and a 390 px phone (``explore-desktop.png``,
+``explore-phone.png``, ``playlists-desktop.png``, ``playlists-phone.png``; Playlists right after
+generating a playlist from the bottom of the form).
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--tracks 3000]
 
@@ -25,6 +28,7 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
@@ -36,6 +40,8 @@ from db.demo.load import load_demo_data  # noqa: E402
 from db.session import create_db_engine, database  # noqa: E402
 
 WINDOW = (1280, 1000)
+DESKTOP = (1440, 900)
+PHONE = (390, 844)  # a common phone in portrait, CSS pixels
 WAIT_SECONDS = 60
 MAX_BYTES = 500_000  # keep the repository small: a screenshot over this is worth shrinking
 
@@ -94,6 +100,11 @@ def capture(base_url: str, out: Path) -> list[Path]:
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".js-plotly-plot")) >= 6)
         time.sleep(2.0)  # plotly animates the first draw
         saved.append(_save(driver, out / "insights.png"))
+
+        for name, size in (("desktop", DESKTOP), ("phone", PHONE)):
+            _screen_size(driver, size)
+            saved.append(_explore(driver, wait, base_url, out / f"explore-{name}.png"))
+            saved.append(_playlists(driver, wait, base_url, out / f"playlists-{name}.png"))
     finally:
         driver.quit()
     return saved
@@ -105,6 +116,55 @@ def _save(driver: webdriver.Chrome, path: Path) -> Path:
     driver.set_window_size(WINDOW[0], min(max(int(height), WINDOW[1]), 2400))
     driver.save_screenshot(str(path))
     driver.set_window_size(*WINDOW)
+    return path
+
+
+def _screen_size(driver: webdriver.Chrome, size: tuple[int, int]) -> None:
+    """The viewport of a device this size (headless Chromium will not make a window narrower
+    than 500 px, so a phone is emulated as DevTools does)."""
+    driver.set_window_size(max(size[0], 500), size[1])
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": size[0] < 500},
+    )
+
+
+def _explore(driver: webdriver.Chrome, wait: WebDriverWait, base_url: str, path: Path) -> Path:
+    driver.get(f"{base_url}/explore")
+    wait.until(
+        lambda d: d.execute_script(
+            "const gd = document.querySelector('#explore-map .js-plotly-plot');"
+            "return !!(gd && gd._fullData && gd._fullData.length > 1);"
+        )
+    )
+    time.sleep(2.0)  # the legend and family labels settle after the first draw
+    driver.save_screenshot(str(path))
+    return path
+
+
+def _playlists(driver: webdriver.Chrome, wait: WebDriverWait, base_url: str, path: Path) -> Path:
+    """Generate a calm playlist from the bottom of the form: what the user then sees."""
+    driver.get(f"{base_url}/playlists")
+    wait.until(lambda d: d.find_elements(By.ID, "gen-go"))
+    moods = driver.find_element(
+        By.CSS_SELECTOR, """[id='{"panel":"playlist","type":"filter-moods"}']"""
+    )
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", moods)
+    time.sleep(1.0)
+    moods.click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option"))
+    for option in driver.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option"):
+        if option.text == "Calm / peaceful":
+            option.click()
+            break
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
+    button = driver.find_element(By.ID, "gen-go")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
+    time.sleep(1.0)
+    driver.execute_script("arguments[0].click();", button)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#playlist-grid .ag-row"))
+    time.sleep(2.0)  # the grid and the sparkline finish drawing; the editor scrolls into view
+    driver.save_screenshot(str(path))
     return path
 
 

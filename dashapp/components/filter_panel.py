@@ -3,17 +3,19 @@ the playlist builder.
 
 API (everything a page needs):
 
-    filter_panel(id_prefix, genres, moods=MOODS, activities=PRESETS, year_bounds=(1950, 2025))
+    filter_panel(id_prefix, genres, year_bounds=(1950, 2025))
         -> the form; ``id_prefix`` keeps two panels on one page apart.
     filter_inputs(id_prefix, dependency=Input) -> {field: Input(...)}
         -> pass as ``inputs=dict(filters=filter_inputs("explore"))`` (or ``State``) to a callback.
-    filter_from_values(values) -> TrackFilter
-        -> the callback's ``filters`` dict turned into a validated ``ml.filters.TrackFilter``
-           (raises ``FilterError`` with a message to show the user).
+
+The callback hands the ``filters`` dict to a service, which turns it into a filter
+(``dashapp.services.track_filters.filter_from_values``): this module only draws the form.
 
 Choosing an activity preset copies its tempo and feature ranges into the sliders, where the user
 can edit them; the preset's remaining ranges (speechiness, loudness, ...) are listed under the
-preset and still apply. A slider left at its full range sets no condition.
+preset and still apply. A slider left at its full range sets no condition. Each range slider shows
+its two ends as number boxes the user can type into (Dash's ``allow_direct_input``; they need a
+container at least 300 px wide, which both pages give the panel).
 
 Component ids are pattern-matching dicts ``{"type": "filter-<field>", "panel": id_prefix}``, so the
 single preset callback below serves every panel on every page.
@@ -21,36 +23,21 @@ single preset callback below serves every panel on every page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, callback, dcc, html
 
-from ml.activities import PRESETS, ActivityPreset
-from ml.filters import FilterError, TrackFilter
-from music.moods import MOOD_LABELS, MOODS
-
-# Feature ranges with a slider: (label, low, high, step).
-SLIDERS: dict[str, tuple[str, float, float, float]] = {
-    "energy": ("Energy", 0.0, 1.0, 0.05),
-    "danceability": ("Danceability", 0.0, 1.0, 0.05),
-    "valence": ("Positivity (valence)", 0.0, 1.0, 0.05),
-    "acousticness": ("Acousticness", 0.0, 1.0, 0.05),
-    "popularity": ("Popularity", 0.0, 100.0, 1.0),
-}
-TEMPO_SLIDER = (0.0, 250.0, 1.0)  # BPM; wide enough for every real track
-PRESET_SLIDER_FEATURES = ("energy", "danceability", "valence", "acousticness")
-FIELDS: tuple[str, ...] = (
-    "genres_include",
-    "genres_exclude",
-    "moods",
-    "activity",
-    "tempo",
-    "half_double_time",
-    *SLIDERS,
-    "release_year",
-    "allow_explicit",
+from dashapp.services.track_filters import (
+    DEFAULT_YEAR_BOUNDS,
+    FIELDS,
+    PRESET_SLIDER_FEATURES,
+    SLIDERS,
+    TEMPO_SLIDER,
+    activity_options,
+    mood_options,
+    preset_sliders,
 )
 
 
@@ -59,7 +46,8 @@ def field_id(id_prefix: str, field: str) -> dict[str, str]:
 
 
 def filter_inputs(id_prefix: str, dependency: type = Input) -> dict[str, Any]:
-    """Callback dependencies for every field, keyed like ``filter_from_values`` expects."""
+    """Callback dependencies for every field, keyed like ``track_filters.filter_from_values``
+    expects."""
     properties = {"half_double_time": "value", "allow_explicit": "value"}
     return {
         field: dependency(field_id(id_prefix, field), properties.get(field, "value"))
@@ -79,7 +67,7 @@ def _range_slider(
         marks=None,
         updatemode="mouseup",
         allowCross=False,
-        tooltip={"placement": "bottom", "always_visible": False},
+        allow_direct_input=True,
     )
 
 
@@ -97,9 +85,7 @@ def _labelled(label: str, control: Any, hint: str = "") -> html.Div:
 def filter_panel(
     id_prefix: str,
     genres: Sequence[str],
-    moods: Iterable[str] = MOODS,
-    activities: Mapping[str, ActivityPreset] = PRESETS,
-    year_bounds: tuple[int, int] = (1950, 2025),
+    year_bounds: tuple[int, int] = DEFAULT_YEAR_BOUNDS,
 ) -> html.Div:
     """The filter form; ``genres`` are genre and subgenre slugs ("rock", "rock/hard rock")."""
     genre_options = [{"label": _genre_label(slug), "value": slug} for slug in genres]
@@ -131,7 +117,7 @@ def filter_panel(
                 "Moods",
                 dcc.Dropdown(
                     id=field_id(id_prefix, "moods"),
-                    options=[{"label": MOOD_LABELS.get(m, m), "value": m} for m in moods],
+                    options=mood_options(),
                     multi=True,
                     placeholder="Any mood",
                 ),
@@ -140,7 +126,7 @@ def filter_panel(
                 "Activity",
                 dcc.Dropdown(
                     id=field_id(id_prefix, "activity"),
-                    options=[{"label": p.label, "value": name} for name, p in activities.items()],
+                    options=activity_options(),
                     placeholder="None",
                 ),
             ),
@@ -176,67 +162,6 @@ def _genre_label(slug: str) -> str:
     return f"{top.title()}: {sub}" if sub else top.title()
 
 
-def filter_from_values(
-    values: Mapping[str, Any],
-    *,
-    year_bounds: tuple[int, int] = (1950, 2025),
-    activities: Mapping[str, ActivityPreset] = PRESETS,
-) -> TrackFilter:
-    """A validated ``TrackFilter`` from the panel's values (``filter_inputs`` keys).
-
-    ``year_bounds`` must be the ones the panel was built with (a full-span year range is no
-    condition, and tracks without a year would otherwise be dropped).
-
-    Sliders at their full range set no condition. With a preset chosen, the sliders already hold
-    its (possibly edited) tempo and feature ranges; the preset contributes only the ranges the
-    panel has no slider for.
-    """
-    activity = None
-    name = values.get("activity")
-    if name:
-        preset = activities.get(name)
-        if preset is None:
-            raise FilterError(f"unknown activity {name!r}: choose from {', '.join(activities)}")
-        shown = {feature: None for feature in PRESET_SLIDER_FEATURES}
-        rest = preset.with_ranges(**shown)
-        activity = ActivityPreset(
-            rest.name, rest.label, rest.ranges, None, rest.half_double_time, rest.description
-        )
-    ranges = {
-        field: _narrowed(values.get(field), low, high)
-        for field, (_, low, high, _) in SLIDERS.items()
-    }
-    tempo = _narrowed(values.get("tempo"), TEMPO_SLIDER[0], TEMPO_SLIDER[1])
-    return TrackFilter(
-        genres_include=tuple(values.get("genres_include") or ()),
-        genres_exclude=tuple(values.get("genres_exclude") or ()),
-        moods=tuple(values.get("moods") or ()),
-        activity=activity,
-        tempo=tempo,
-        # Only meaningful with a tempo range; without one it would make an empty filter non-empty.
-        half_double_time=tempo is not None and _switched_on(values.get("half_double_time")),
-        release_year=_narrowed(values.get("release_year"), *year_bounds),
-        allow_explicit=_switched_on(values.get("allow_explicit"), default=True),
-        **ranges,
-    )
-
-
-def _narrowed(value: Any, low: float, high: float) -> tuple[float, float] | None:
-    """The range when it is narrower than the slider's full span, else None (no condition)."""
-    if not isinstance(value, list | tuple) or len(value) != 2:
-        return None
-    lo, hi = float(value[0]), float(value[1])
-    if lo <= low and hi >= high:
-        return None
-    return max(lo, low), min(hi, high)
-
-
-def _switched_on(value: Any, default: bool = False) -> bool:
-    if value is None:
-        return default
-    return "on" in value if isinstance(value, list) else bool(value)
-
-
 @callback(
     Output(field_id(MATCH, "tempo"), "value"),
     Output(field_id(MATCH, "half_double_time"), "value"),
@@ -247,17 +172,10 @@ def _switched_on(value: Any, default: bool = False) -> bool:
 )
 def apply_activity_preset(name: str | None):
     """Copy a preset's ranges into the sliders, where the user can edit them."""
-    preset = PRESETS.get(name) if name else None
-    full = [TEMPO_SLIDER[0], TEMPO_SLIDER[1]]
-    if preset is None:
-        unit = [0.0, 1.0]
-        return (full, ["on"], *([unit] * len(PRESET_SLIDER_FEATURES)), "")
-    tempo = list(preset.tempo) if preset.tempo else full
-    features = [list(preset.ranges.get(f, (0.0, 1.0))) for f in PRESET_SLIDER_FEATURES]
-    others = [
-        f"{feature} {lo:g} to {hi:g}"
-        for feature, (lo, hi) in preset.ranges.items()
-        if feature not in PRESET_SLIDER_FEATURES
-    ]
-    note = preset.description + (f" Also: {', '.join(others)}." if others else "")
-    return (tempo, ["on"] if preset.half_double_time else [], *features, note)
+    sliders = preset_sliders(name)
+    return (
+        sliders.tempo,
+        ["on"] if sliders.half_double_time else [],
+        *(sliders.features[feature] for feature in PRESET_SLIDER_FEATURES),
+        sliders.note,
+    )

@@ -14,7 +14,12 @@ back to catalogue rows through ``trace_rows``, which rebuilds the same trace ord
 ``MapPoints``.
 
 Categorical colourings get one trace per category, so the legend names clusters and
-a legend click hides one; feature colourings are one trace on a continuous colour scale.
+a legend click hides one; feature colourings are one trace on a continuous colour scale. Legend
+entries are short (``LEGEND_CHARS``) so the legend leaves the map its width; the full name is in
+each point's hover. The page can hide the legend altogether (``showlegend``; phones start without).
+
+The map pans by default (``dragmode="pan"``): a drag that selects is a mode the user picks, since a
+stray lasso would stage hundreds of tracks.
 
 Colouring by cluster reads as an atlas when the model has families: the legend lists each family
 as a titled group of its clusters (``legendgroup`` / ``legendgrouptitle``; a click on the title
@@ -44,6 +49,8 @@ PALETTE: tuple[str, ...] = (
 )  # fmt: skip
 FEATURE_COLOURSCALE = "Viridis"
 HIGHLIGHT_COLOUR = "#000000"
+LEGEND_CHARS = 16  # a legend entry's length; longer names end in "…" (hover shows them whole)
+DRAGMODES = ("pan", "select", "lasso")
 PLOTLY_DTYPES = {
     "float32": "f4",
     "float64": "f8",
@@ -117,12 +124,18 @@ def rows_from_event(points: MapPoints, event: Any) -> np.ndarray:
 
 
 def build_map_figure(
-    points: MapPoints, *, uirevision: str = "map", centre: bool = False
+    points: MapPoints,
+    *,
+    uirevision: str = "map",
+    window: list[list[float]] | None = None,
+    camera: dict[str, Any] | None = None,
+    dragmode: str = "pan",
+    showlegend: bool = True,
 ) -> dict[str, Any]:
     """The figure for ``points``; ``uirevision`` unchanged keeps the user's zoom and camera.
 
-    ``centre`` zooms the 2D map onto the highlighted track (after a search); pass a new
-    ``uirevision`` with it, or plotly keeps the user's zoom.
+    ``window`` ([[x0, x1], [y0, y1]]) sets the 2D axis ranges and ``camera`` the 3D camera: the
+    page sends back what the user was looking at, so a redraw keeps the zoom.
     """
     groups = trace_groups(points)
     traces = (
@@ -131,7 +144,20 @@ def build_map_figure(
     # Always last, empty when no track is open: a click then patches just this trace
     # (``highlight_values``) instead of sending every point again.
     traces.append(_highlight_trace(points))
-    return {"data": traces, "layout": _layout(points, uirevision, centre)}
+    layout = _layout(points, uirevision, window, dragmode if dragmode in DRAGMODES else "pan")
+    layout["showlegend"] = bool(showlegend)
+    if camera is not None and points.dims == 3:
+        layout["scene"]["camera"] = camera
+    return {"data": traces, "layout": layout}
+
+
+def short_name(name: str, limit: int = LEGEND_CHARS) -> str:
+    """A legend-sized name: cut at a word where it can be, with an ellipsis."""
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1].rstrip()
+    space = cut.rfind(" ")
+    return (cut[:space] if space >= limit // 2 else cut).rstrip(" ,·&-") + "…"
 
 
 def _base_trace(points: MapPoints, order: np.ndarray | slice, name: str) -> dict[str, Any]:
@@ -139,7 +165,7 @@ def _base_trace(points: MapPoints, order: np.ndarray | slice, name: str) -> dict
     trace: dict[str, Any] = {
         "type": "scattergl" if points.dims == 2 else "scatter3d",
         "mode": "markers",
-        "name": name,
+        "name": short_name(name),
         "x": typed_array(coords[:, 0]),
         "y": typed_array(coords[:, 1]),
         "marker": {
@@ -180,7 +206,7 @@ def _category_traces(
                 family, len(points.group_names), siblings.index(code), len(siblings)
             )
             trace["legendgroup"] = f"family-{family}"
-            trace["legendgrouptitle"] = {"text": points.group_names[family]}
+            trace["legendgrouptitle"] = {"text": short_name(points.group_names[family], 22)}
             # Families in order, their clusters inside: rank = family block + cluster code.
             trace["legendrank"] = 1000 * (family + 1) + code
         else:
@@ -247,7 +273,9 @@ def _highlight_trace(points: MapPoints) -> dict[str, Any]:
     return trace
 
 
-def _layout(points: MapPoints, uirevision: str, centre: bool) -> dict[str, Any]:
+def _layout(
+    points: MapPoints, uirevision: str, window: list[list[float]] | None, dragmode: str
+) -> dict[str, Any]:
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     layout: dict[str, Any] = {
         "uirevision": uirevision,
@@ -258,18 +286,20 @@ def _layout(points: MapPoints, uirevision: str, centre: bool) -> dict[str, Any]:
             "title": {"text": points.colour_label},
             # A click on a cluster hides that cluster; on a family title, the whole family.
             "groupclick": "toggleitem",
+            "font": {"size": 11},
+            "tracegroupgap": 4,
         },
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
     }
     if points.dims == 2:
         layout.update(
-            dragmode="lasso",
+            dragmode=dragmode,
             xaxis=dict(hidden),
             yaxis={**hidden, "scaleanchor": "x"},
         )
-        if centre and points.highlight is not None:
-            layout["xaxis"]["range"], layout["yaxis"]["range"] = _window(points)
+        if window is not None:
+            layout["xaxis"]["range"], layout["yaxis"]["range"] = list(window[0]), list(window[1])
         if points.group_labels:
             layout["annotations"] = [
                 {
@@ -291,15 +321,6 @@ def _layout(points: MapPoints, uirevision: str, centre: bool) -> dict[str, Any]:
             "aspectmode": "data",
         }
     return layout
-
-
-def _window(points: MapPoints) -> tuple[list[float], list[float]]:
-    """Axis ranges centred on the highlighted track, a tenth of the map wide."""
-    assert points.highlight is not None
-    extent = points.coords.max(axis=0) - points.coords.min(axis=0) if len(points.coords) else None
-    half = float(max(extent[:2].max(), 1e-3)) / 10 if extent is not None else 1.0
-    x, y = points.highlight[0], points.highlight[1]
-    return [x - half, x + half], [y - half, y + half]
 
 
 def _escape(text: str) -> str:

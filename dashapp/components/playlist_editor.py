@@ -16,7 +16,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashapp.components.sparkline import sparkline_figure
-from music.keys import camelot_labels
+from dashapp.services.playlists import camelot_labels
 
 GRID = "playlist-grid"
 SPARKLINE = "playlist-sparkline"
@@ -68,7 +68,7 @@ def grid_rows(items: pd.DataFrame) -> list[dict[str, Any]]:
             "length": [f"{s // 60}:{s % 60:02d}" for s in seconds],
             "tempo": items["tempo"].astype(float).round(0).astype(int),
             "energy": items["energy"].astype(float).round(2),
-            "camelot": camelot_labels(items["key"].to_numpy(), items["mode"].to_numpy()),
+            "camelot": camelot_labels(items["key"], items["mode"]),
             "locked": items["locked"].astype(bool),
         }
     )

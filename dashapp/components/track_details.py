@@ -13,7 +13,7 @@ from dash import html
 
 from dashapp.services.enrichment import TrackEnrichmentView
 from dashapp.services.explore import TrackDetails
-from music.moods import MOOD_LABELS
+from dashapp.services.track_filters import mood_label
 
 OPEN_TRACK = "explore-open-track"
 # (id, label, colour): ids the page's callbacks listen to.
@@ -72,7 +72,7 @@ def enrichment_section(extra: TrackEnrichmentView) -> html.Div:
     badges = [
         dbc.Badge(genre, color="secondary", className="me-1 fw-normal") for genre in extra.genres
     ] + [
-        dbc.Badge(MOOD_LABELS.get(mood, mood), color="info", className="me-1 fw-normal")
+        dbc.Badge(mood_label(mood), color="info", className="me-1 fw-normal")
         for mood in extra.moods
     ]
     parts: list = []
@@ -113,7 +113,7 @@ def track_details_card(
         if part
     )
     moods = [
-        dbc.Badge(MOOD_LABELS.get(mood, mood), color="light", text_color="dark", className="me-1")
+        dbc.Badge(mood_label(mood), color="light", text_color="dark", className="me-1")
         for mood in details.moods
     ]
     similar = [

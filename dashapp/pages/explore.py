@@ -1,5 +1,9 @@
 """Explore: the catalogue as a 2D/3D map with filters, search, details and a staging list.
 
+Over 400 lines because it is one page's layout and its dozen callbacks (the guide keeps a page's
+callbacks with it); the controls are drawn by ``components/explore_controls.py`` and every
+decision is a service call.
+
 Callbacks read inputs, call ``dashapp.services.explore`` (and ``feedback`` for like/ban) and
 render with components; the user always comes from ``current_user``. Map data is built from the
 served model's bundle (cached per model version), never per track from the database.
@@ -13,14 +17,28 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import ALL, Input, Output, Patch, State, callback, ctx, dcc, html, no_update
+from dash import (
+    ALL,
+    Input,
+    Output,
+    Patch,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from dashapp.components.cluster_card import cluster_card
 from dashapp.components.empty_state import empty_state
-from dashapp.components.filter_panel import filter_from_values, filter_inputs, filter_panel
+from dashapp.components.explore_controls import FILTERS_CLOSED, filters_drawer, map_toolbar
+from dashapp.components.filter_panel import filter_inputs
 from dashapp.components.map_figure import build_map_figure, highlight_values, rows_from_event
+from dashapp.components.staging_store import STAGING_STORE_ID, staging_store
 from dashapp.components.track_details import (
     ACTION_IDS,
     OPEN_TRACK,
@@ -29,8 +47,7 @@ from dashapp.components.track_details import (
     track_details_card,
 )
 from dashapp.services import enrichment, explore, feedback, model_store
-from dashapp.services.explore import STAGING_STORE_ID, ExploreError, MapBase
-from ml.filters import FilterError
+from dashapp.services.explore import ExploreError, MapBase
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +56,7 @@ dash.register_page(__name__, path="/explore", title="Explore · Mixmap")
 PANEL = "explore"
 NEAREST_K = 25
 STAGED_SHOWN = 15  # titles listed under the staging count
+LEGEND_MIN_WIDTH = 768  # px of window below which the legend starts hidden (phones)
 
 
 def _user_id() -> int:
@@ -56,50 +74,6 @@ def layout(**_query: Any) -> html.Div:
         return html.Div(
             empty_state("No map yet", explore.NO_MODEL_MESSAGE, icon="bi-map"), id="explore-empty"
         )
-    controls = dbc.Row(
-        [
-            dbc.Col(
-                dbc.RadioItems(
-                    id="explore-dims",
-                    options=[{"label": "2D", "value": 2}, {"label": "3D", "value": 3}],
-                    value=2,
-                    inline=True,
-                ),
-                width="auto",
-            ),
-            dbc.Col(
-                dcc.Dropdown(
-                    id="explore-colour",
-                    options=[
-                        {"label": f"Colour: {v}", "value": k} for k, v in explore.COLOURINGS.items()
-                    ],
-                    value="cluster",
-                    clearable=False,
-                ),
-                md=3,
-            ),
-            dbc.Col(
-                dcc.Dropdown(
-                    id="explore-only",
-                    options=[{"label": v, "value": k} for k, v in explore.SHOW_ONLY.items()],
-                    value="all",
-                    clearable=False,
-                ),
-                md=3,
-            ),
-            dbc.Col(
-                dcc.Dropdown(
-                    id="explore-search",
-                    placeholder="Search a title or artist…",
-                    options=[],
-                    searchable=True,
-                    clearable=True,
-                ),
-                md=True,
-            ),
-        ],
-        className="g-2 align-items-center mb-2",
-    )
     staging = dbc.Card(
         dbc.CardBody(
             [
@@ -119,50 +93,63 @@ def layout(**_query: Any) -> html.Div:
                     className="d-flex gap-1",
                 ),
                 html.Div(
-                    "Lasso or box-select points on the 2D map to stage them.",
+                    "Pick Lasso or Box above the map, then drag on the 2D map to stage tracks.",
                     className="form-text",
                 ),
             ]
         ),
         className="mt-3",
     )
+    search = html.Div(
+        [
+            dbc.Button(
+                [html.I(className="bi bi-funnel me-1"), "Filters"],
+                id="explore-filters-open",
+                color="primary",
+                outline=True,
+                size="sm",
+                className="d-lg-none",
+                n_clicks=0,
+            ),
+            html.Div(
+                dcc.Dropdown(
+                    id="explore-search",
+                    placeholder="Search a title or artist…",
+                    options=[],
+                    searchable=True,
+                    clearable=True,
+                ),
+                className="flex-grow-1",
+            ),
+        ],
+        className="d-flex align-items-center gap-2 mb-2",
+    )
     return html.Div(
         [
-            dcc.Store(id=STAGING_STORE_ID, storage_type="session"),
+            staging_store(),
             dcc.Store(id="explore-track"),  # the open track's id
             dcc.Store(id="explore-centre"),  # the last searched track: the map centres on it
             dcc.Store(id="explore-view"),  # the drawn view's spec (see update_map)
-            dbc.Row(
+            html.Div(
                 [
-                    dbc.Col(
-                        dbc.Card(
-                            dbc.CardBody(
-                                [
-                                    html.H6("Filters"),
-                                    filter_panel(
-                                        PANEL, base.genre_slugs, year_bounds=base.year_bounds
-                                    ),
-                                ]
-                            )
-                        ),
-                        lg=3,
-                    ),
-                    dbc.Col(
+                    filters_drawer(PANEL, base.genre_slugs, base.year_bounds),
+                    html.Div(
                         [
-                            controls,
+                            search,
+                            map_toolbar(),
                             html.Div(id="explore-status", className="small text-muted mb-1"),
                             dcc.Loading(
                                 dcc.Graph(
                                     id="explore-map",
                                     config={"displaylogo": False, "scrollZoom": True},
-                                    style={"height": "70vh"},
+                                    className="explore-map",
                                 ),
                                 delay_show=300,
                             ),
                         ],
-                        lg=6,
+                        className="explore-main",
                     ),
-                    dbc.Col(
+                    html.Div(
                         [
                             dcc.Loading(
                                 html.Div(details_placeholder(), id="explore-details"),
@@ -173,51 +160,44 @@ def layout(**_query: Any) -> html.Div:
                             html.Div(id="explore-cluster-card"),
                             staging,
                         ],
-                        lg=3,
+                        className="explore-side",
                     ),
                 ],
-                className="g-3",
+                className="explore-layout",
             ),
         ],
         id="explore-page",
     )
 
 
-def _viewport(relayout: Any, previous: Any) -> list[list[float]] | None:
-    """The zoomed 2D window from plotly's relayoutData; None once the user resets the zoom."""
-    if not isinstance(relayout, dict) or relayout.get("xaxis.autorange"):
-        return None
-    try:
-        return [
-            [float(relayout["xaxis.range[0]"]), float(relayout["xaxis.range[1]"])],
-            [float(relayout["yaxis.range[0]"]), float(relayout["yaxis.range[1]"])],
-        ]
-    except (KeyError, TypeError, ValueError):
-        return previous
-
-
-def _points(base: MapBase, view: dict[str, Any], highlight_row: int | None = None):
-    """The points of a view spec (what ``update_map`` drew); clicks and selections on the map
-    name points by trace and index, so they are mapped back through the same points."""
-    only_rows = view.get("only_rows")
-    viewport = view.get("viewport")
-    return explore.map_points(
-        base,
-        dims=3 if view.get("dims") == 3 else 2,
-        colour_by=view.get("colour_by") or "cluster",
-        track_filter=filter_from_values(view.get("filters") or {}, year_bounds=base.year_bounds),
-        only_rows=np.asarray(only_rows, dtype=np.int64) if only_rows is not None else None,
-        viewport=(tuple(viewport[0]), tuple(viewport[1])) if viewport else None,
-        highlight_row=highlight_row,
-    )
+# The filters drawer (below lg): the Filters button opens it, its close and done buttons shut it.
+clientside_callback(
+    f"""
+    function(openClicks, closeClicks, doneClicks) {{
+        const opening = dash_clientside.callback_context.triggered_id === "explore-filters-open";
+        return opening ? "{FILTERS_CLOSED} show" : "{FILTERS_CLOSED}";
+    }}
+    """,
+    Output("explore-filters", "className"),
+    Input("explore-filters-open", "n_clicks"),
+    Input("explore-filters-close", "n_clicks"),
+    Input("explore-filters-done", "n_clicks"),
+    prevent_initial_call=True,
+)
+# The legend starts hidden where it would take the map's width (phones).
+clientside_callback(
+    f"function(_id) {{ return window.innerWidth >= {LEGEND_MIN_WIDTH}; }}",
+    Output("explore-legend", "value"),
+    Input("explore-legend", "id"),
+)
 
 
 def _event_rows(base: MapBase, view: Any, event: Any) -> np.ndarray:
     if not isinstance(view, dict) or view.get("version") != base.version:
         return np.zeros(0, dtype=np.int64)
     try:
-        return rows_from_event(_points(base, view), event)
-    except (FilterError, ExploreError):
+        return rows_from_event(explore.view_points(base, view), event)
+    except ExploreError:
         return np.zeros(0, dtype=np.int64)
 
 
@@ -230,23 +210,60 @@ def _event_rows(base: MapBase, view: Any, event: Any) -> np.ndarray:
         "dims": Input("explore-dims", "value"),
         "colour_by": Input("explore-colour", "value"),
         "only": Input("explore-only", "value"),
+        "dragmode": Input("explore-drag", "value"),
+        "legend": Input("explore-legend", "value"),
         "track_id": Input("explore-track", "data"),
         "centre": Input("explore-centre", "data"),
+        "zoom_to_matches": Input("explore-zoom-matches", "n_clicks"),
         "relayout": Input("explore-map", "relayoutData"),
         "staging": Input(STAGING_STORE_ID, "data"),
         "view": State("explore-view", "data"),
     },
 )
-def update_map(filters, dims, colour_by, only, track_id, centre, relayout, staging, view):
+def update_map(
+    filters,
+    dims,
+    colour_by,
+    only,
+    dragmode,
+    legend,
+    track_id,
+    centre,
+    zoom_to_matches,
+    relayout,
+    staging,
+    view,
+):
+    """Draw the map for the form's values.
+
+    Zoom and camera survive redraws: every zoom, pan or turn is recorded in the view store
+    (``relayoutData``), and each redraw sends those ranges or that camera back in the figure, so
+    the new points appear where the user was looking. (``uirevision`` alone did not keep them:
+    with autoranged axes plotly compares the new figure's missing range with the autorange it
+    computed and takes the new one.) A search or "zoom to matches" imposes a window and bumps
+    ``uirevision``, so it wins over the user's zoom once."""
     trigger = ctx.triggered_id
     # A search sets the open track and the centre together: that is a re-centring redraw.
     centring = "explore-centre.data" in ctx.triggered_prop_ids
     if view is not None:  # drawn already: skip redraws that would not change it
-        # Zoom/pan only needs new points when the view is decimated (detail on zoom).
-        if trigger == "explore-map" and (not view.get("decimated") or dims != 2):
-            raise PreventUpdate
+        if trigger == "explore-map":
+            seen = {
+                **view,
+                "viewport": explore.viewport_from_relayout(relayout, view.get("viewport")),
+                "camera": _camera(relayout, view.get("camera")),
+            }
+            # Zoom/pan only needs new points when the view is decimated (detail on zoom).
+            if not view.get("decimated") or dims != 2:
+                return no_update, no_update, seen
+            view = seen
         if trigger == STAGING_STORE_ID and only != "staged":
             raise PreventUpdate
+        if trigger in ("explore-drag", "explore-legend"):
+            # Interaction settings only: patch the layout, keep every point and the zoom.
+            patch = Patch()
+            patch["layout"]["dragmode"] = dragmode
+            patch["layout"]["showlegend"] = bool(legend)
+            return patch, no_update, no_update
     base = _base()
     if base is None:
         raise PreventUpdate
@@ -261,28 +278,51 @@ def update_map(filters, dims, colour_by, only, track_id, centre, relayout, stagi
         # A click only moves the highlight ring: patch that trace, leave the points alone.
         return _highlight_patch(base, view, row), no_update, no_update
     previous = view or {}
-    only_rows = None
-    if only and only != "all":
-        mine = explore.staging_from_store(staging, _user_id(), base)
-        only_rows = explore.my_rows(base, _user_id(), only, mine).tolist()
-    spec = {
-        "version": base.version,
-        "filters": filters,
-        "dims": 3 if dims == 3 else 2,
-        "colour_by": colour_by,
-        "only_rows": only_rows,
-        "viewport": _viewport(relayout, previous.get("viewport"))
-        if trigger == "explore-map"
-        else previous.get("viewport"),
-    }
+    same_axes = previous.get("dims") == (3 if dims == 3 else 2)
+    mine = explore.staging_from_store(staging, _user_id(), base) if only == "staged" else None
+    spec = explore.view_spec(
+        base,
+        filters=filters,
+        dims=dims,
+        colour_by=colour_by,
+        only_rows=explore.show_only_rows(base, _user_id(), only, mine),
+        viewport=previous.get("viewport") if same_axes else None,
+    )
     try:
-        points = _points(base, spec, highlight_row=row)
-    except (FilterError, ExploreError) as error:
+        points = explore.view_points(base, spec, highlight_row=row)
+    except ExploreError as error:
         return no_update, dbc.Alert(str(error), color="warning", className="py-1 small"), view
-    centring = centring and centre is not None and row is not None
-    figure = build_map_figure(points, uirevision=f"{dims}-{centre or ''}", centre=centring)
-    view = {**spec, "decimated": points.decimated, "highlight_trace": len(figure["data"]) - 1}
+    camera = previous.get("camera") if same_axes else None
+    revision = int(previous.get("revision") or 0) + (0 if same_axes else 1)
+    centre_row = base.row_of.get(centre) if centre else None
+    if centring and centre_row is not None and spec["dims"] == 2:
+        spec["viewport"], revision = explore.centre_window(base, centre_row), revision + 1
+    if trigger == "explore-zoom-matches" and zoom_to_matches:
+        # 2D: the matches' bounds; 3D: no camera, so plotly frames the drawn points itself.
+        spec["viewport"], camera, revision = explore.matches_bounds(points), None, revision + 1
+    figure = build_map_figure(
+        points,
+        uirevision=f"{spec['dims']}-{revision}",
+        window=spec["viewport"],
+        camera=camera,
+        dragmode=dragmode,
+        showlegend=bool(legend),
+    )
+    view = {
+        **spec,
+        "decimated": points.decimated,
+        "highlight_trace": len(figure["data"]) - 1,
+        "camera": camera,
+        "revision": revision,
+    }
     return figure, _status(points), view
+
+
+def _camera(relayout: Any, previous: Any) -> Any:
+    """The 3D camera after a turn or zoom (``relayoutData``), else what it was."""
+    if isinstance(relayout, dict) and isinstance(relayout.get("scene.camera"), dict):
+        return relayout["scene.camera"]
+    return previous
 
 
 def _highlight_patch(base: MapBase, view: dict[str, Any], row: int | None) -> Patch:
@@ -438,7 +478,11 @@ def change_staging(selected, _one, _cluster, _nearest, _clear, store, track_id, 
         if trigger == "details-stage-cluster":
             same = explore.rows_of_category(base, view.get("colour_by") or "cluster", row)
             # Only what the map shows of it: the filters still apply.
-            shown = _points(base, view).rows if view.get("version") == base.version else same
+            shown = (
+                explore.view_points(base, view).rows
+                if view.get("version") == base.version
+                else same
+            )
             rows = np.intersect1d(same, shown)
         elif trigger == "details-stage-nearest":
             rows = explore.nearest_rows(

@@ -3,6 +3,9 @@
 ``/playlists?playlist=<id>`` opens one playlist in the editor. Every callback reads the user from
 ``current_user`` and calls one ``services.playlists`` function; the service checks ownership, so
 a playlist id sent by the client is never trusted on its own.
+
+Over 400 lines because it is one page with its dozen callbacks (the guide keeps a page's callbacks
+with it); the panels are drawn by ``components/playlist_panels.py``.
 """
 
 from __future__ import annotations
@@ -11,183 +14,38 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import (
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from dashapp.components import playlist_editor as editor
-from dashapp.components.empty_state import empty_state
-from dashapp.components.filter_panel import filter_from_values, filter_inputs, filter_panel
-from dashapp.services import playlists
-from dashapp.services.explore import STAGING_STORE_ID
-from ml.filters import FilterError, TrackFilter
-from ml.playlists import GENERATOR_KINDS
+from dashapp.components.filter_panel import filter_inputs
+from dashapp.components.playlist_panels import (
+    FILTER_PANEL,
+    PATH,
+    editor_panel,
+    generator_form,
+    minutes,
+    playlist_list,
+)
+from dashapp.components.staging_store import STAGING_STORE_ID, staging_store
+from dashapp.services import explore, playlists
 
 dash.register_page(__name__, path="/playlists", title="Playlists · Mixmap")
-
-# Shared with Explore, which fills it: {"user_id": int, "track_ids": [str, ...]}.
-STAGING_STORAGE = "session"
-FILTER_PANEL = "playlist"
-PATH = "/playlists"
 
 
 def _user_id() -> int:
     return int(current_user.id)
-
-
-def _minutes(ms: int) -> str:
-    return f"{round(ms / 60_000)} min"
-
-
-def playlist_list(summaries: list[playlists.PlaylistSummary], selected: int | None) -> Any:
-    if not summaries:
-        return html.P("None yet.", className="text-muted small")
-    return dbc.ListGroup(
-        [
-            dbc.ListGroupItem(
-                [
-                    html.Span(p.name, className="me-2"),
-                    dbc.Badge("smart", color="info", className="me-1") if p.is_smart else None,
-                    html.Small(
-                        f"{p.track_count} · {_minutes(p.duration_ms)}",
-                        className="text-muted float-end",
-                    ),
-                ],
-                href=f"{PATH}?playlist={p.id}",
-                active=p.id == selected,
-                id={"type": "pl-link", "index": p.id},
-            )
-            for p in summaries
-        ],
-        flush=True,
-        className="mb-3",
-    )
-
-
-def generator_form(genres: list[str]) -> dbc.Card:
-    def field(label: str, component: Any, field_id: str) -> html.Div:
-        return html.Div(
-            [dbc.Label(label, className="small mb-0"), component], id=field_id, className="mb-2"
-        )
-
-    return dbc.Card(
-        dbc.CardBody(
-            [
-                html.H6("Generate a playlist"),
-                field(
-                    "From",
-                    dbc.Select(
-                        id="gen-kind",
-                        options=[
-                            {"label": v, "value": k}
-                            for k, v in GENERATOR_KINDS.items()
-                            if k != "more"
-                        ],
-                        value="mood",
-                    ),
-                    "gen-kind-field",
-                ),
-                field(
-                    "Seed / start track",
-                    dcc.Dropdown(id="gen-track-a", placeholder="Type 2+ letters of a title"),
-                    "gen-track-a-field",
-                ),
-                field(
-                    "End track",
-                    dcc.Dropdown(id="gen-track-b", placeholder="Type 2+ letters of a title"),
-                    "gen-track-b-field",
-                ),
-                field(
-                    "…or an artist",
-                    dcc.Dropdown(id="gen-artist", placeholder="Type 2+ letters of a name"),
-                    "gen-artist-field",
-                ),
-                html.Div(id="gen-staged-note", className="small text-muted mb-2"),
-                html.Details(
-                    [
-                        html.Summary(
-                            "Filters (genre, mood, activity, ranges)", className="small mb-2"
-                        ),
-                        filter_panel(FILTER_PANEL, genres),
-                    ],
-                    open=True,
-                    id="gen-filters",
-                    className="mb-2",
-                ),
-                dbc.Row(
-                    [
-                        dbc.Col(dbc.Input(id="gen-length", type="number", min=1, value=25)),
-                        dbc.Col(
-                            dbc.Select(
-                                id="gen-length-unit",
-                                options=[
-                                    {"label": "tracks", "value": "tracks"},
-                                    {"label": "minutes", "value": "minutes"},
-                                ],
-                                value="tracks",
-                            )
-                        ),
-                    ],
-                    className="g-2 mb-2",
-                ),
-                dbc.Label("Adventurousness", className="small mb-0"),
-                dcc.Slider(
-                    id="gen-adventurousness",
-                    min=0,
-                    max=1,
-                    step=0.05,
-                    value=0.5,
-                    marks={0: "familiar", 0.5: "", 1: "far out"},
-                ),
-                dbc.Checklist(
-                    id="gen-options",
-                    options=[
-                        {"label": "Flow order", "value": "flow"},
-                        {"label": "Smart (re-runnable)", "value": "smart"},
-                    ],
-                    value=["smart"],
-                    inline=True,
-                    className="small mb-2",
-                ),
-                dbc.Input(id="gen-name", placeholder="Name (optional)", className="mb-2"),
-                dbc.Button("Generate", id="gen-go", color="primary", className="w-100"),
-                # Generating at catalogue scale can take a moment: show it is under way.
-                dcc.Loading(html.Div(id="gen-message", className="mt-2"), delay_show=200),
-            ]
-        ),
-        className="mb-3",
-    )
-
-
-def editor_panel(detail: playlists.PlaylistDetail | None) -> Any:
-    if detail is None:
-        return empty_state(
-            "Pick or make a playlist",
-            "Open one on the left, generate one, or stage tracks on Explore and save them here.",
-        )
-    if detail.is_curated:
-        return html.Div(
-            [
-                html.H4(detail.name),
-                html.P(
-                    "A curated playlist from the catalogue: duplicate it to edit your copy.",
-                    className="text-muted",
-                ),
-                dbc.Button("Duplicate", id="pl-duplicate", color="primary", className="mb-2"),
-                editor.track_grid(detail.items, editable=False),
-            ]
-        )
-    return html.Div(
-        [
-            editor.header(
-                detail.name, detail.generator is not None, len(detail.items), detail.duration_ms
-            ),
-            html.Div([editor.toolbar(), editor.export_menu()]),
-            html.Div(id="pl-message"),
-            editor.track_grid(detail.items),
-            html.Div(editor.sparkline(playlists.flow_of(detail)), className="mt-2"),
-        ]
-    )
 
 
 def layout(playlist: str | None = None, **_query: Any) -> html.Div:
@@ -204,9 +62,22 @@ def layout(playlist: str | None = None, **_query: Any) -> html.Div:
         [
             dcc.Location(id="pl-url", refresh="callback-nav"),
             dcc.Store(id="pl-current", data={"id": selected}),
-            dcc.Store(id=STAGING_STORE_ID, storage_type=STAGING_STORAGE),
+            dcc.Store(id="pl-changed"),  # bumped by every change: the lists on the left refresh
+            staging_store(),
             dbc.Row(
                 [
+                    # On a phone the editor comes first: a generated playlist is what the user
+                    # came for. From md up it sits beside the form and stays in view (sticky).
+                    dbc.Col(
+                        html.Div(
+                            editor_panel(detail),
+                            id="pl-editor",
+                            className="playlists-editor",
+                            tabIndex="-1",
+                        ),
+                        md={"size": 8, "order": 2},
+                        xs={"order": 1},
+                    ),
                     dbc.Col(
                         [
                             html.H5("My playlists"),
@@ -219,15 +90,16 @@ def layout(playlist: str | None = None, **_query: Any) -> html.Div:
                                 className="mb-2",
                             ),
                             dcc.Loading(html.Div(id="pl-save-message"), delay_show=200),
-                            playlist_list(mine, selected),
+                            html.Div(playlist_list(mine, selected), id="pl-mine"),
                             generator_form(playlists.genre_slugs()),
                             html.H5("Curated"),
                             playlist_list(curated, selected),
                         ],
-                        md=4,
+                        md={"size": 4, "order": 1},
+                        xs={"order": 2},
                     ),
-                    dbc.Col(editor_panel(detail), md=8, id="pl-editor"),
-                ]
+                ],
+                className="g-3",
             ),
         ],
         id="playlists-page",
@@ -242,10 +114,78 @@ def _alert(message: str | None, color: str = "warning") -> Any:
 
 def _staged(store: Any) -> list[str]:
     """The staged track ids if the store belongs to this user (the service re-checks them)."""
-    if not isinstance(store, dict) or store.get("user_id") != _user_id():
-        return []
-    ids = store.get("track_ids")
-    return [t for t in ids if isinstance(t, str)] if isinstance(ids, list) else []
+    return list(explore.staging_from_store(store, _user_id()).track_ids)
+
+
+def _opened(detail: playlists.PlaylistDetail, message: Any) -> dict[str, Any]:
+    """Show ``detail`` in the editor in place: no navigation, so the form keeps its values for
+    a tweak and another run (the URL is for links and reloads; the list has each playlist's)."""
+    return {
+        "editor": editor_panel(detail),
+        "current": {"id": detail.id},
+        "changed": _change_token(detail),
+        "message": message,
+    }
+
+
+def _clicked() -> bool:
+    """Whether a button really was clicked: an editor opened in place mounts its buttons with no
+    clicks, and Dash calls their callbacks for the new components."""
+    return bool(ctx.triggered and ctx.triggered[0].get("value"))
+
+
+def _change_token(detail: playlists.PlaylistDetail) -> str:
+    """A new value for every stored change of a playlist, so the list refresh always fires."""
+    return f"{detail.id}@{detail.updated_at.isoformat()}"
+
+
+OPENED = {
+    "editor": Output("pl-editor", "children"),
+    "current": Output("pl-current", "data"),
+    "changed": Output("pl-changed", "data", allow_duplicate=True),
+}
+NOT_OPENED = {key: no_update for key in OPENED}
+
+
+@callback(
+    Output("pl-mine", "children"),
+    Input("pl-changed", "data"),
+    State("pl-current", "data"),
+    prevent_initial_call=True,
+)
+def refresh_list(_changed: Any, current: Any):
+    """The user's playlists again after a change (counts, names, a new or deleted playlist)."""
+    mine, _curated = playlists.list_playlists(_user_id(), curated_limit=0)
+    return playlist_list(mine, (current or {}).get("id"))
+
+
+# The result opens where the user is looking: on a phone (editor above the form) and whenever
+# the editor's top is off screen, scroll it into view; then focus it for keyboard users. Only the
+# open actions (generate, save staged, duplicate) replace the editor's children. The address bar
+# gets the playlist's link without a navigation (replaceState: Dash's router does not see it, so
+# the form keeps its values), so a reload or a shared link opens the same playlist.
+clientside_callback(
+    """
+    function(_children) {
+        const panel = document.getElementById("pl-editor");
+        if (!panel) { return dash_clientside.no_update; }
+        const opened = panel.querySelector("[data-playlist]");
+        if (opened) {
+            const link = "?playlist=" + opened.dataset.playlist;
+            window.history.replaceState(window.history.state, "", link);
+        }
+        const top = panel.getBoundingClientRect().top;
+        if (top < 0 || top > window.innerHeight / 3) {
+            panel.scrollIntoView({block: "start"});
+        }
+        panel.focus({preventScroll: true});
+        return dash_clientside.no_update;
+    }
+    """,
+    Output("pl-editor", "className"),
+    Input("pl-editor", "children"),
+    prevent_initial_call=True,
+)
 
 
 # --- generator form ---------------------------------------------------------------------------
@@ -306,37 +246,8 @@ def search_artist(text: str | None):
     return playlists.artist_options(text)
 
 
-def build_spec(
-    form: dict[str, Any], track_filter: TrackFilter, staged: list[str]
-) -> dict[str, Any]:
-    """The generator spec (``ml.playlists.GeneratorSpec.from_dict`` form) from the form values.
-    Genre, mood and activity generators take their subject from the filter panel."""
-    kind = form.get("kind") or "mood"
-    length = form.get("length")
-    options = form.get("options") or []
-    spec: dict[str, Any] = {
-        "kind": kind,
-        "length": {form.get("unit") or "tracks": length if length not in (None, "") else 25},
-        "adventurousness": form.get("adventurousness", 0.5),
-        "order": "flow" if "flow" in options else "relevance",
-        "filter": track_filter.to_dict(),
-    }
-    if kind == "tracks":
-        spec["track_ids"] = staged
-    elif kind == "radio" and form.get("track_a"):
-        spec["track_ids"] = [form["track_a"]]
-    elif kind == "radio" and form.get("artist") is not None:
-        spec["artist_id"] = form["artist"]
-    elif kind == "path":
-        spec["track_ids"] = [t for t in (form.get("track_a"), form.get("track_b")) if t]
-    return spec
-
-
 @callback(
-    output={
-        "href": Output("pl-url", "href", allow_duplicate=True),
-        "message": Output("gen-message", "children"),
-    },
+    output={**OPENED, "message": Output("gen-message", "children")},
     inputs={
         "_clicks": Input("gen-go", "n_clicks"),
         "form": {
@@ -356,43 +267,44 @@ def build_spec(
     prevent_initial_call=True,
 )
 def generate(_clicks, form, filters, staging):
+    name = (form.get("name") or "").strip() or None
     try:
-        track_filter = filter_from_values(filters)
-    except FilterError as error:
-        return {"href": no_update, "message": _alert(str(error))}
-    spec = build_spec(form, track_filter, _staged(staging))
-    smart = "smart" in (form.get("options") or [])
-    try:
-        name = (form.get("name") or "").strip() or None
-        detail = playlists.generate_playlist(_user_id(), spec, name, smart=smart)
+        spec = playlists.spec_from_form(form, filters, _staged(staging))
+        detail = playlists.generate_playlist(
+            _user_id(), spec, name, smart="smart" in (form.get("options") or [])
+        )
     except playlists.PlaylistServiceError as error:
-        return {"href": no_update, "message": _alert(str(error))}
-    return {"href": f"{PATH}?playlist={detail.id}", "message": _alert(detail.note)}
+        return {**NOT_OPENED, "message": _alert(str(error))}
+    made = f"Made “{detail.name}”: {len(detail.items)} tracks, {minutes(detail.duration_ms)}."
+    message = html.Div([_alert(made, "success"), _alert(detail.note, "info")], id="gen-success")
+    return _opened(detail, message)
 
 
 @callback(
-    Output("pl-url", "href", allow_duplicate=True),
-    Output("pl-save-message", "children"),
-    Input("pl-save-staged", "n_clicks"),
-    State(STAGING_STORE_ID, "data"),
+    output={**OPENED, "message": Output("pl-save-message", "children")},
+    inputs={
+        "_clicks": Input("pl-save-staged", "n_clicks"),
+        "staging": State(STAGING_STORE_ID, "data"),
+    },
     prevent_initial_call=True,
 )
 def save_staged(_clicks, staging):
     staged = _staged(staging)
     if not staged:
-        return no_update, _alert("Nothing is staged: select tracks on the Explore map first.")
+        message = "Nothing is staged: select tracks on the Explore map first."
+        return {**NOT_OPENED, "message": _alert(message)}
     try:
         detail = playlists.create_playlist(_user_id(), "Staged tracks", staged)
     except playlists.PlaylistServiceError as error:
-        return no_update, _alert(str(error))
-    return f"{PATH}?playlist={detail.id}", None
+        return {**NOT_OPENED, "message": _alert(str(error))}
+    return _opened(detail, _alert(f"Saved {len(staged)} staged tracks.", "success"))
 
 
 # --- editor -----------------------------------------------------------------------------------
 
 
 def _render(detail: playlists.PlaylistDetail):
-    stats = f"{len(detail.items)} tracks · {_minutes(detail.duration_ms)}"
+    stats = f"{len(detail.items)} tracks · {minutes(detail.duration_ms)}"
     flow = editor.sparkline_figure(playlists.flow_of(detail))
     return editor.grid_rows(detail.items), flow, stats
 
@@ -402,6 +314,7 @@ def _render(detail: playlists.PlaylistDetail):
     Output(editor.SPARKLINE, "figure"),
     Output("pl-stats", "children"),
     Output("pl-message", "children"),
+    Output("pl-changed", "data", allow_duplicate=True),
     Input("pl-remove", "n_clicks"),
     Input("pl-dedupe", "n_clicks"),
     Input("pl-flow", "n_clicks"),
@@ -425,6 +338,8 @@ def edit_playlist(*args):
         raise PreventUpdate
     user = _user_id()
     trigger = ctx.triggered_id
+    if trigger != editor.GRID and not _clicked():
+        raise PreventUpdate
     try:
         if f"{editor.GRID}.virtualRowData" in ctx.triggered_prop_ids:
             new_order = [r["track_id"] for r in virtual or []]
@@ -445,7 +360,7 @@ def edit_playlist(*args):
         elif trigger == "pl-remove":
             positions = [int(r["number"]) - 1 for r in selected or []]
             if not positions:
-                return no_update, no_update, no_update, _alert("Tick the tracks to remove first.")
+                return *UNCHANGED, _alert("Tick the tracks to remove first."), no_update
             detail = playlists.edit_playlist(user, playlist_id, "remove", positions=positions)
         elif trigger == "pl-sort":
             detail = playlists.edit_playlist(
@@ -459,15 +374,19 @@ def edit_playlist(*args):
             operation = {"pl-dedupe": "dedupe", "pl-flow": "flow", "pl-separate": "separate"}
             detail = playlists.edit_playlist(user, playlist_id, operation[trigger])
     except playlists.PlaylistServiceError as error:
-        return no_update, no_update, no_update, _alert(str(error))
+        return *UNCHANGED, _alert(str(error)), no_update
     except playlists.PlaylistNotFound:
-        return no_update, no_update, no_update, _alert("That playlist no longer exists.")
-    return *_render(detail), _alert(detail.note, "info")
+        return *UNCHANGED, _alert("That playlist no longer exists."), no_update
+    return *_render(detail), _alert(detail.note, "info"), _change_token(detail)
+
+
+UNCHANGED = (no_update, no_update, no_update)
 
 
 @callback(
     Output("pl-url", "href", allow_duplicate=True),
     Output("pl-message", "children", allow_duplicate=True),
+    Output("pl-changed", "data", allow_duplicate=True),
     Input("pl-rename", "n_clicks"),
     Input("pl-delete", "n_clicks"),
     State("pl-name", "value"),
@@ -476,31 +395,32 @@ def edit_playlist(*args):
 )
 def rename_or_delete(_rename, _delete, name, current):
     playlist_id = (current or {}).get("id")
-    if playlist_id is None:
+    if playlist_id is None or not _clicked():
         raise PreventUpdate
     try:
         if ctx.triggered_id == "pl-delete":
             playlists.delete(_user_id(), playlist_id)
-            return PATH, None
+            return PATH, None, no_update
         detail = playlists.rename(_user_id(), playlist_id, name)
     except (playlists.PlaylistServiceError, playlists.PlaylistNotFound) as error:
-        return no_update, _alert(str(error))
-    # Reload the page so the list on the left shows the new name.
-    return f"{PATH}?playlist={detail.id}", None
+        return no_update, _alert(str(error)), no_update
+    return no_update, _alert(f"Renamed to “{detail.name}”.", "success"), _change_token(detail)
 
 
 @callback(
-    Output("pl-url", "href", allow_duplicate=True),
-    Input("pl-duplicate", "n_clicks"),
-    State("pl-current", "data"),
+    output={**OPENED, "message": Output("pl-message", "children", allow_duplicate=True)},
+    inputs={"clicks": Input("pl-duplicate", "n_clicks"), "current": State("pl-current", "data")},
     prevent_initial_call=True,
 )
-def duplicate(_clicks, current):
+def duplicate(clicks, current):
     playlist_id = (current or {}).get("id")
-    if not _clicks or playlist_id is None:
+    if not clicks or playlist_id is None:
         raise PreventUpdate
-    copy = playlists.duplicate(_user_id(), playlist_id)
-    return f"{PATH}?playlist={copy.id}"
+    try:
+        copy = playlists.duplicate(_user_id(), playlist_id)
+    except (playlists.PlaylistServiceError, playlists.PlaylistNotFound) as error:
+        return {**NOT_OPENED, "message": _alert(str(error))}
+    return _opened(copy, None)
 
 
 @callback(
@@ -512,7 +432,7 @@ def duplicate(_clicks, current):
 def export(*args):
     current = args[-1]
     playlist_id = (current or {}).get("id")
-    if playlist_id is None or not ctx.triggered_id:
+    if playlist_id is None or not ctx.triggered_id or not _clicked():
         raise PreventUpdate
     fmt = str(ctx.triggered_id).removeprefix("pl-export-")
     try:

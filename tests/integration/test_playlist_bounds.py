@@ -25,7 +25,7 @@ CAP = 5
 def ana(db, monkeypatch) -> int:
     seed_playlist_catalogue()
     # raising=False: the assertions below, not a missing attribute, decide pass or fail.
-    monkeypatch.setattr(playlists, "DEFAULT_MAX_PLAYLIST_TRACKS", CAP, raising=False)
+    monkeypatch.setattr(playlists.records, "DEFAULT_MAX_PLAYLIST_TRACKS", CAP, raising=False)
     return add_user("ana@example.com")
 
 
@@ -82,7 +82,7 @@ def test_concurrent_appends_to_one_playlist_all_land(ana, monkeypatch):
     committed, then the first wrote positions computed from its stale read: a unique-position
     error (a 500) or a lost track.
     """
-    monkeypatch.setattr(playlists, "DEFAULT_MAX_PLAYLIST_TRACKS", 1000, raising=False)
+    monkeypatch.setattr(playlists.records, "DEFAULT_MAX_PLAYLIST_TRACKS", 1000, raising=False)
     pid = playlists.create_playlist(ana, "Shared", []).id
     clients, rounds = 8, 4
     errors: list[BaseException] = []
@@ -112,7 +112,7 @@ def test_a_cap_sized_playlist_write_does_not_fail_concurrent_feedback(ana, monke
     write succeeds (bounded batches keep the lock short; the busy timeout queues the rest)."""
     from dashapp.services import feedback
 
-    monkeypatch.setattr(playlists, "DEFAULT_MAX_PLAYLIST_TRACKS", 1000, raising=False)
+    monkeypatch.setattr(playlists.records, "DEFAULT_MAX_PLAYLIST_TRACKS", 1000, raising=False)
     long_list = [TRACKS[i % len(TRACKS)] for i in range(1000)]
     errors: list[BaseException] = []
     start = threading.Barrier(5)

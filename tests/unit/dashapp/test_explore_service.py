@@ -107,7 +107,7 @@ def test_unknown_colouring_is_a_user_error(base):
 
 
 def test_hover_text_is_dropped_for_large_views(base, monkeypatch):
-    monkeypatch.setattr(explore, "HOVER_TEXT_LIMIT", 100)
+    monkeypatch.setattr(explore.view, "HOVER_TEXT_LIMIT", 100)
     assert explore.map_points(base).hover is None
     small = explore.map_points(base, only_rows=np.arange(20))
     assert small.hover == [f"Song {i} · Artist {i % 50}" for i in range(20)]
@@ -159,7 +159,7 @@ def test_staging_adds_tracks_once_in_order(base):
 
 
 def test_staging_is_capped(base, monkeypatch):
-    monkeypatch.setattr(explore, "STAGING_LIMIT", 10)
+    monkeypatch.setattr(explore.staging, "STAGING_LIMIT", 10)
     staging = explore.stage_rows(base, explore.Staging(1, ()), range(25))
     assert len(staging.track_ids) == 10
     assert "at most 10" in staging.message

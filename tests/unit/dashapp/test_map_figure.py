@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,9 +12,11 @@ import plotly.io as pio
 import pytest
 
 from dashapp.components.map_figure import (
+    LEGEND_CHARS,
     build_map_figure,
     category_colour,
     rows_from_event,
+    short_name,
     trace_rows,
     typed_array,
 )
@@ -115,17 +118,33 @@ def test_3d_map_is_scatter3d_with_z(base):
     assert "scene" in figure["layout"] and "xaxis" not in figure["layout"]
 
 
-def test_uirevision_and_lasso_are_set(base):
+def test_uirevision_kept_and_the_map_pans_unless_asked_to_select(base):
     layout = build_map_figure(explore.map_points(base), uirevision="keep-me")["layout"]
     assert layout["uirevision"] == "keep-me"
-    assert layout["dragmode"] == "lasso"
+    assert layout["dragmode"] == "pan" and layout["showlegend"] is True
+    chosen = build_map_figure(explore.map_points(base), dragmode="lasso", showlegend=False)
+    assert chosen["layout"]["dragmode"] == "lasso" and chosen["layout"]["showlegend"] is False
+    assert build_map_figure(explore.map_points(base), dragmode="rotate")["layout"]["dragmode"] == (
+        "pan"
+    )
+
+
+def test_legend_names_are_short_and_hover_keeps_the_full_name(base):
+    long = "Contemporary Country Crossover Ballads"
+    assert short_name("Rock") == "Rock"
+    assert short_name(long) == "Contemporary…" and len(short_name(long)) <= LEGEND_CHARS
+    points = explore.map_points(base)
+    named = replace(points, category_names=(long, *points.category_names[1:]))
+    trace = build_map_figure(named)["data"][0]
+    assert trace["name"] == short_name(long)
+    assert long in trace["hovertemplate"]
 
 
 def test_hover_labels_only_for_small_views(base, monkeypatch):
     small = build_map_figure(explore.map_points(base, only_rows=np.arange(10)))
     texts = [text for trace in small["data"] for text in trace["text"]]
     assert sorted(texts) == sorted(f"Song {i} · Artist {i % 50}" for i in range(10))
-    monkeypatch.setattr(explore, "HOVER_TEXT_LIMIT", 5)
+    monkeypatch.setattr(explore.view, "HOVER_TEXT_LIMIT", 5)
     *large, _highlight = build_map_figure(explore.map_points(base))["data"]
     assert all("text" not in trace for trace in large)
     assert all("click for details" in trace["hovertemplate"] for trace in large)
@@ -144,7 +163,8 @@ def test_highlight_values_patch_the_last_trace(base):
 def test_highlight_adds_a_marker_and_centres_the_2d_view(base):
     clicked = build_map_figure(explore.map_points(base, highlight_row=7))
     assert "range" not in clicked["layout"]["xaxis"]  # a click marks the track, keeps the zoom
-    figure = build_map_figure(explore.map_points(base, highlight_row=7), centre=True)
+    window = explore.centre_window(base, 7)
+    figure = build_map_figure(explore.map_points(base, highlight_row=7), window=window)
     marker = figure["data"][-1]
     assert marker["name"] == "Selected track"
     x, y = base.coords2[7]
@@ -167,7 +187,7 @@ def test_payload_is_compact(base):
     # at this size; far below the ~100 bytes per point of JSON lists.
     per_point = payload / 300
     assert per_point < 50, per_point
-    assert json.loads(pio.to_json(figure, validate=False))["layout"]["dragmode"] == "lasso"
+    assert json.loads(pio.to_json(figure, validate=False))["layout"]["dragmode"] == "pan"
 
 
 def test_cluster_legend_groups_clusters_under_their_families_and_labels_the_islands():

@@ -6,9 +6,7 @@ import pandas as pd
 
 from dashapp.components.playlist_editor import grid_rows, track_grid
 from dashapp.components.sparkline import sparkline_figure
-from ml.filters import TrackFilter
 from ml.ordering import flow_series
-from ml.playlists import GeneratorSpec
 
 
 def items() -> pd.DataFrame:
@@ -53,24 +51,3 @@ def test_sparkline_plots_energy_and_tempo_by_position():
     energy, tempo = figure.data
     assert list(energy.x) == [1, 2, 3] and list(energy.y) == [0.5, 0.812, 0.5]
     assert tempo.yaxis == "y2" and list(tempo.y) == [120.4, 90.6, 120.0]
-
-
-def test_generator_form_builds_valid_specs(app):
-    from dashapp.pages.playlists import build_spec
-
-    form = {
-        "kind": "path",
-        "track_a": "a",
-        "track_b": "b",
-        "length": 40,
-        "unit": "minutes",
-        "adventurousness": 0.2,
-        "options": ["flow"],
-    }
-    spec = GeneratorSpec.from_dict(build_spec(form, TrackFilter(moods=("calm",)), []))
-    assert (spec.kind, spec.track_ids, spec.length.minutes) == ("path", ("a", "b"), 40)
-    assert spec.order == "flow" and spec.track_filter.moods == ("calm",)
-    staged = GeneratorSpec.from_dict(build_spec({"kind": "tracks"}, TrackFilter(), ["x", "y"]))
-    assert staged.track_ids == ("x", "y") and staged.length.tracks == 25
-    radio = GeneratorSpec.from_dict(build_spec({"kind": "radio", "artist": 7}, TrackFilter(), []))
-    assert radio.artist_id == 7
