@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,15 +16,11 @@ from ml.artifact import (
     FORMAT_VERSION,
     IncompatibleModelError,
     ModelBundle,
-    bundle_from_bytes,
-    bundle_to_bytes,
     latest_version,
-    library_versions,
     load_bundle,
     new_version,
     prune_versions,
     save_bundle,
-    sha256_hex,
 )
 from ml.features import TrackFeaturizer
 from tests.unit.ml.conftest import build_catalogue
@@ -110,7 +104,7 @@ def test_a_bundle_from_another_format_version_is_refused_before_unpickling(tmp_p
     meta["format_version"] = FORMAT_VERSION + 1
     meta_path.write_text(json.dumps(meta))
     # Corrupt the pickle too: the refusal must come from the metadata, not from unpickling.
-    (tmp_path / f"v1{artifact.BUNDLE_SUFFIX}").write_bytes(b"not a pickle")
+    (tmp_path / "v1.joblib").write_bytes(b"not a pickle")
 
     with pytest.raises(IncompatibleModelError, match="format version"):
         load_bundle(tmp_path)
@@ -118,7 +112,7 @@ def test_a_bundle_from_another_format_version_is_refused_before_unpickling(tmp_p
 
 def test_a_corrupt_bundle_file_is_refused_with_a_clear_error(tmp_path):
     save_bundle(small_bundle(version="v1"), tmp_path)
-    (tmp_path / f"v1{artifact.BUNDLE_SUFFIX}").write_bytes(b"garbage")
+    (tmp_path / "v1.joblib").write_bytes(b"garbage")
     with pytest.raises(IncompatibleModelError, match="could not be unpickled"):
         load_bundle(tmp_path)
 
@@ -147,11 +141,11 @@ def test_a_failed_write_leaves_latest_on_the_previous_model(tmp_path, monkeypatc
     def explode(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(artifact.os, "fsync", explode)  # the bytes are written, then fail
+    monkeypatch.setattr(artifact.joblib, "dump", explode)
     with pytest.raises(OSError, match="disk full"):
         save_bundle(small_bundle(version="v2"), tmp_path)
     assert latest_version(tmp_path) == "v1"
-    assert not (tmp_path / f"v2{artifact.BUNDLE_SUFFIX}").exists()
+    assert not (tmp_path / "v2.joblib").exists()
     assert not list(tmp_path.glob("*.tmp"))
 
 
@@ -163,24 +157,6 @@ def test_prune_keeps_the_newest_and_the_latest(tmp_path):
     removed = prune_versions(tmp_path, keep=2)
     assert removed == ["v2"]
     assert artifact.available_versions(tmp_path) == ["v1", "v3", "v4"]
-
-
-def test_registry_bytes_round_trip_and_blobs_written_with_joblib_still_load():
-    bundle = small_bundle(version="v1")
-    data = bundle_to_bytes(bundle)
-    assert data.startswith(artifact.ENCODING_HEADER)
-    libraries = library_versions()
-    loaded = bundle_from_bytes(data, sha256=sha256_hex(data), version="v1", libraries=libraries)
-    pd.testing.assert_frame_equal(loaded.tracks, bundle.tracks)
-    np.testing.assert_array_equal(loaded.features, bundle.features)
-
-    # What the registry stored before the encoding header existed.
-    buffer = io.BytesIO()
-    joblib.dump(bundle, buffer, compress=3)
-    legacy = buffer.getvalue()
-    old = bundle_from_bytes(legacy, sha256=sha256_hex(legacy), version="v1", libraries=libraries)
-    pd.testing.assert_frame_equal(old.tracks, bundle.tracks)
-    np.testing.assert_allclose(old.featurizer.transform(bundle.tracks), bundle.features)
 
 
 def test_new_version_sorts_by_time_and_is_file_name_safe():
