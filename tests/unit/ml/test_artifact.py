@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -164,3 +165,31 @@ def test_new_version_sorts_by_time_and_is_file_name_safe():
     late = new_version(datetime(2026, 1, 2, 3, 4, 6, tzinfo=UTC), "00")
     assert early == "20260102T030405Z-abcdef01"
     assert early < late
+
+
+def test_joblib_bytes_carry_the_track_table_pre_pickled_and_older_bundles_still_load(monkeypatch):
+    bundle = small_bundle(n_tracks=30, version="v1")
+    assert isinstance(bundle.__getstate__()["tracks"], bytes)  # one field for joblib to copy
+    data = artifact.bundle_to_bytes(bundle)
+    loaded = artifact.bundle_from_bytes(
+        data, sha256=artifact.sha256_hex(data), version="v1", libraries=artifact.library_versions()
+    )
+    pd.testing.assert_frame_equal(loaded.tracks, bundle.tracks)
+    assert type(loaded.listeners) is type(bundle.listeners)
+
+    # A bundle written before the fields were pre-pickled holds the objects themselves.
+    monkeypatch.setattr(artifact, "_PREPICKLED_FIELDS", ())
+    older = artifact.bundle_to_bytes(bundle)
+    monkeypatch.undo()
+    loaded_older = artifact.bundle_from_bytes(
+        older,
+        sha256=artifact.sha256_hex(older),
+        version="v1",
+        libraries=artifact.library_versions(),
+    )
+    pd.testing.assert_frame_equal(loaded_older.tracks, bundle.tracks)
+
+
+def test_a_shallow_copy_shares_the_track_table():
+    bundle = small_bundle(n_tracks=12)
+    assert copy.copy(bundle).tracks is bundle.tracks
