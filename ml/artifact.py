@@ -2,7 +2,7 @@
 
 Layout of a model directory::
 
-    <model_dir>/<version>.bundle   the ``ModelBundle`` as ``bundle_to_bytes`` encodes it
+    <model_dir>/<version>.joblib   the pickled ``ModelBundle`` (joblib; numpy arrays stored raw)
     <model_dir>/<version>.json     small metadata sidecar: format version, created time, library
                                    versions, data hash, track count, metrics
     <model_dir>/LATEST             the version the app should serve (one line)
@@ -15,12 +15,12 @@ The sidecar is read *before* unpickling so an incompatible bundle is refused wit
 instead of failing somewhere inside pickle with a missing attribute. Loading never imports umap:
 the bundle holds UMAP *coordinates*, not the UMAP model.
 
-The bytes (files and registry blobs alike) are a short header naming the encoding, then the bundle
-pickled with protocol 5 and zlib-compressed (level 3). Not joblib: joblib unpickles with Python's
-pure-Python ``pickle._Unpickler`` so that it can read its own array wrappers, and the bundle's
-catalogue is ~450k short strings, so loading the 114k-track bundle took 1.25 s against 0.35 s for
-``pickle.loads(zlib.decompress(...))`` at the same 14 MB (docs/SCALING.md). Blobs written with
-joblib before the header existed are still read.
+joblib writes the bundle (arrays stored raw, zlib level 3), but the track table and the listener
+model travel inside it as C-pickled bytes (``ModelBundle.__getstate__``): joblib unpickles with
+Python's pure-Python ``pickle._Unpickler`` so that it can read its own array wrappers, and the
+114k-track catalogue is ~450k short strings, so letting joblib walk them cost 0.79 s of a 0.9 s
+load; as one bytes field each, the whole load takes ~0.3 s (docs/SCALING.md). Bundles written
+before this unpickle unchanged.
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ import pickle
 import platform
 import re
 import tempfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,7 +57,7 @@ log = logging.getLogger(__name__)
 # Bump when a field is added, removed or changes meaning; old bundles are refused, not guessed.
 FORMAT_VERSION = 1
 LATEST_FILE = "LATEST"
-BUNDLE_SUFFIX = ".bundle"
+BUNDLE_SUFFIX = ".joblib"
 META_SUFFIX = ".json"
 # Columns a bundle's track table carries on top of the catalogue columns.
 MODEL_COLUMNS: tuple[str, ...] = ("cluster", "moods", "x2", "y2", "x3", "y3", "z3")
@@ -67,9 +66,6 @@ COORDINATE_COLUMNS: tuple[str, ...] = ("x2", "y2", "x3", "y3", "z3")
 _VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # Libraries whose pickles the bundle contains; a mismatch is logged (scikit-learn warns too).
 _LIBRARIES = ("numpy", "pandas", "scipy", "sklearn", "joblib")
-# Leads every encoded bundle; bytes without it are a joblib pickle written before it existed.
-ENCODING_HEADER = b"mixmap-bundle pickle5+zlib\n"
-_ZLIB_LEVEL = 3  # level 6 saves 5 % of the bytes for twice the write time
 # Versions that must match exactly before a blob from the registry is unpickled: a pickle of
 # scikit-learn/numpy/scipy/pandas objects is only promised to load in the versions that wrote it.
 # Python must match in major.minor (pickle protocols and builtins change there, not in patches).
@@ -78,6 +74,10 @@ STRICT_LIBRARIES = ("numpy", "pandas", "scipy", "sklearn")
 
 class IncompatibleModelError(RuntimeError):
     """The bundle on disk was written by an incompatible format or is internally inconsistent."""
+
+
+# Fields made of many small Python objects, which joblib's pure-Python unpickler is slow to walk.
+_PREPICKLED_FIELDS = ("tracks", "listeners")
 
 
 @dataclass
@@ -111,6 +111,24 @@ class ModelBundle:
     @property
     def n_tracks(self) -> int:
         return len(self.tracks)
+
+    def __copy__(self) -> ModelBundle:
+        # copy.copy would otherwise go through __getstate__ and pickle the track table.
+        clone = object.__new__(ModelBundle)
+        clone.__dict__.update(self.__dict__)
+        return clone
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        for name in _PREPICKLED_FIELDS:
+            state[name] = pickle.dumps(state[name], protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name in _PREPICKLED_FIELDS:
+            if isinstance(state.get(name), bytes):  # absent or an object: an older bundle
+                state[name] = pickle.loads(state[name])
+        self.__dict__.update(state)
 
 
 def new_version(created_at: datetime, data_hash: str) -> str:
@@ -149,16 +167,11 @@ def sha256_hex(data: bytes) -> str:
 
 
 def bundle_to_bytes(bundle: ModelBundle) -> bytes:
-    """The bundle as the bytes the registry stores and the files hold (see the module docstring)."""
+    """The bundle as the bytes the registry stores (joblib, zlib level 3 like the files)."""
     validate_bundle(bundle)
-    return ENCODING_HEADER + zlib.compress(pickle.dumps(bundle, protocol=5), _ZLIB_LEVEL)
-
-
-def _unpickle(data: bytes) -> object:
-    """Decode ``bundle_to_bytes`` output, or a joblib pickle from before the header existed."""
-    if data.startswith(ENCODING_HEADER):
-        return pickle.loads(zlib.decompress(memoryview(data)[len(ENCODING_HEADER) :]))
-    return joblib.load(io.BytesIO(data))
+    buffer = io.BytesIO()
+    joblib.dump(bundle, buffer, compress=3)
+    return buffer.getvalue()
 
 
 def bundle_from_bytes(
@@ -182,7 +195,7 @@ def bundle_from_bytes(
             "retrain it with this deployment (`flask --app app ml retrain`)"
         )
     try:
-        bundle = _unpickle(data)
+        bundle = joblib.load(io.BytesIO(data))
     except Exception as error:
         raise IncompatibleModelError(f"model {version} could not be unpickled: {error}") from error
     if not isinstance(bundle, ModelBundle):
@@ -261,8 +274,7 @@ def save_bundle(
     directory = Path(model_dir)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{bundle.version}{BUNDLE_SUFFIX}"
-    data = bundle_to_bytes(bundle)
-    _write_atomically(path, lambda handle: handle.write(data))
+    _write_atomically(path, lambda handle: joblib.dump(bundle, handle, compress=3))
     meta = {
         "format_version": bundle.format_version,
         "version": bundle.version,
@@ -346,7 +358,7 @@ def load_bundle(model_dir: str | os.PathLike[str], version: str | None = None) -
                 "model %s was saved with %s %s, running %s", version, name, saved, current[name]
             )
     try:
-        bundle = _unpickle(path.read_bytes())
+        bundle = joblib.load(path)
     except Exception as error:  # a truncated or foreign file: say which, keep the cause
         raise IncompatibleModelError(f"model {version} could not be unpickled: {error}") from error
     if not isinstance(bundle, ModelBundle):

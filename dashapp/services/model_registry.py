@@ -22,7 +22,6 @@ from db.models import ModelVersion
 from db.queries import model_versions, training_runs
 from db.session import session_scope
 from ml.artifact import (
-    BUNDLE_SUFFIX,
     ModelBundle,
     bundle_from_bytes,
     bundle_to_bytes,
@@ -33,9 +32,7 @@ from ml.artifact import (
 
 log = logging.getLogger(__name__)
 
-CACHE_SUFFIX = BUNDLE_SUFFIX
-# Cache files from before the artifact had its own encoding (ml/artifact.py); removed on sight.
-_LEGACY_CACHE_SUFFIX = ".joblib"
+CACHE_SUFFIX = ".joblib"
 # Blobs a process keeps in its cache (newest first); the database keeps every version anyway.
 CACHE_KEEP = 3
 
@@ -228,7 +225,7 @@ def _write_cache(cache_dir: Path, digest: str, data: bytes) -> None:
         cached = sorted(
             cache_dir.glob(f"*{CACHE_SUFFIX}"), key=lambda p: p.stat().st_mtime, reverse=True
         )
-        for stale in [*cached[CACHE_KEEP:], *cache_dir.glob(f"*{_LEGACY_CACHE_SUFFIX}")]:
+        for stale in cached[CACHE_KEEP:]:
             stale.unlink(missing_ok=True)
     except OSError as error:  # a read-only or full disk only costs the next boot a download
         log.warning("model cache not written in %s: %s", cache_dir, error)

@@ -129,7 +129,7 @@ def test_the_cache_is_used_only_when_its_bytes_match_the_recorded_sha256(db, tmp
     info = model_registry.active_version()
     assert info is not None and info.sha256 is not None
     assert model_registry.load("v1", cache).version == "v1"
-    cached = cache / f"{info.sha256}{model_registry.CACHE_SUFFIX}"
+    cached = cache / f"{info.sha256}.joblib"
     assert cached.read_bytes()  # written on first load
 
     cached.write_bytes(b"not a pickle anyone made")  # a tampered cache file is never unpickled
@@ -156,13 +156,9 @@ def test_the_background_watcher_swaps_without_any_request_waiting(db, tmp_path, 
 
 def test_the_cache_keeps_only_the_newest_blobs(db, tmp_path, bundle):
     cache = tmp_path / "cache"
-    cache.mkdir()
-    legacy = cache / "0123abcd.joblib"  # a cache file from before the bundle encoding
-    legacy.write_bytes(b"joblib bytes")
     for version in ("v1", "v2", "v3", "v4", "v5"):
         model_registry.publish(replace(bundle, version=version), {}, {}, cache)
         time.sleep(0.01)  # distinct modification times
-    assert len(list(cache.glob(f"*{model_registry.CACHE_SUFFIX}"))) == model_registry.CACHE_KEEP
+    assert len(list(cache.glob("*.joblib"))) == model_registry.CACHE_KEEP
     newest = model_registry.versions(1)[0]
-    assert (cache / f"{newest.sha256}{model_registry.CACHE_SUFFIX}").exists()
-    assert not legacy.exists()
+    assert (cache / f"{newest.sha256}.joblib").exists()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
+import copy
 import json
 from dataclasses import replace
 from datetime import UTC, datetime
 
-import joblib
 import numpy as np
 import pandas as pd
 import pytest
@@ -18,15 +17,11 @@ from ml.artifact import (
     FORMAT_VERSION,
     IncompatibleModelError,
     ModelBundle,
-    bundle_from_bytes,
-    bundle_to_bytes,
     latest_version,
-    library_versions,
     load_bundle,
     new_version,
     prune_versions,
     save_bundle,
-    sha256_hex,
 )
 from ml.features import TrackFeaturizer
 from tests.unit.ml.synthetic_catalogue import build_catalogue
@@ -110,7 +105,7 @@ def test_a_bundle_from_another_format_version_is_refused_before_unpickling(tmp_p
     meta["format_version"] = FORMAT_VERSION + 1
     meta_path.write_text(json.dumps(meta))
     # Corrupt the pickle too: the refusal must come from the metadata, not from unpickling.
-    (tmp_path / f"v1{artifact.BUNDLE_SUFFIX}").write_bytes(b"not a pickle")
+    (tmp_path / "v1.joblib").write_bytes(b"not a pickle")
 
     with pytest.raises(IncompatibleModelError, match="format version"):
         load_bundle(tmp_path)
@@ -118,7 +113,7 @@ def test_a_bundle_from_another_format_version_is_refused_before_unpickling(tmp_p
 
 def test_a_corrupt_bundle_file_is_refused_with_a_clear_error(tmp_path):
     save_bundle(small_bundle(version="v1"), tmp_path)
-    (tmp_path / f"v1{artifact.BUNDLE_SUFFIX}").write_bytes(b"garbage")
+    (tmp_path / "v1.joblib").write_bytes(b"garbage")
     with pytest.raises(IncompatibleModelError, match="could not be unpickled"):
         load_bundle(tmp_path)
 
@@ -147,11 +142,11 @@ def test_a_failed_write_leaves_latest_on_the_previous_model(tmp_path, monkeypatc
     def explode(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(artifact.os, "fsync", explode)  # the bytes are written, then fail
+    monkeypatch.setattr(artifact.joblib, "dump", explode)
     with pytest.raises(OSError, match="disk full"):
         save_bundle(small_bundle(version="v2"), tmp_path)
     assert latest_version(tmp_path) == "v1"
-    assert not (tmp_path / f"v2{artifact.BUNDLE_SUFFIX}").exists()
+    assert not (tmp_path / "v2.joblib").exists()
     assert not list(tmp_path.glob("*.tmp"))
 
 
@@ -165,26 +160,36 @@ def test_prune_keeps_the_newest_and_the_latest(tmp_path):
     assert artifact.available_versions(tmp_path) == ["v1", "v3", "v4"]
 
 
-def test_registry_bytes_round_trip_and_blobs_written_with_joblib_still_load():
-    bundle = small_bundle(version="v1")
-    data = bundle_to_bytes(bundle)
-    assert data.startswith(artifact.ENCODING_HEADER)
-    libraries = library_versions()
-    loaded = bundle_from_bytes(data, sha256=sha256_hex(data), version="v1", libraries=libraries)
-    pd.testing.assert_frame_equal(loaded.tracks, bundle.tracks)
-    np.testing.assert_array_equal(loaded.features, bundle.features)
-
-    # What the registry stored before the encoding header existed.
-    buffer = io.BytesIO()
-    joblib.dump(bundle, buffer, compress=3)
-    legacy = buffer.getvalue()
-    old = bundle_from_bytes(legacy, sha256=sha256_hex(legacy), version="v1", libraries=libraries)
-    pd.testing.assert_frame_equal(old.tracks, bundle.tracks)
-    np.testing.assert_allclose(old.featurizer.transform(bundle.tracks), bundle.features)
-
-
 def test_new_version_sorts_by_time_and_is_file_name_safe():
     early = new_version(datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), "ab/cd:ef0123456")
     late = new_version(datetime(2026, 1, 2, 3, 4, 6, tzinfo=UTC), "00")
     assert early == "20260102T030405Z-abcdef01"
     assert early < late
+
+
+def test_joblib_bytes_carry_the_track_table_pre_pickled_and_older_bundles_still_load(monkeypatch):
+    bundle = small_bundle(n_tracks=30, version="v1")
+    assert isinstance(bundle.__getstate__()["tracks"], bytes)  # one field for joblib to copy
+    data = artifact.bundle_to_bytes(bundle)
+    loaded = artifact.bundle_from_bytes(
+        data, sha256=artifact.sha256_hex(data), version="v1", libraries=artifact.library_versions()
+    )
+    pd.testing.assert_frame_equal(loaded.tracks, bundle.tracks)
+    assert type(loaded.listeners) is type(bundle.listeners)
+
+    # A bundle written before the fields were pre-pickled holds the objects themselves.
+    monkeypatch.setattr(artifact, "_PREPICKLED_FIELDS", ())
+    older = artifact.bundle_to_bytes(bundle)
+    monkeypatch.undo()
+    loaded_older = artifact.bundle_from_bytes(
+        older,
+        sha256=artifact.sha256_hex(older),
+        version="v1",
+        libraries=artifact.library_versions(),
+    )
+    pd.testing.assert_frame_equal(loaded_older.tracks, bundle.tracks)
+
+
+def test_a_shallow_copy_shares_the_track_table():
+    bundle = small_bundle(n_tracks=12)
+    assert copy.copy(bundle).tracks is bundle.tracks
