@@ -1,8 +1,12 @@
 """Home: live recommendations with feedback buttons, adventurousness, listeners like you, taste.
 
-A click on a feedback button records it (``services.feedback``) and bumps a counter; the list and
-the side panel listen to that counter and ask the services again, which read the new feedback from
-the database, so the list changes at once without a reload or a retrain.
+The list stays put under the user's cursor. A click on a feedback button becomes one small action
+in the browser (``home-action``); the server records it and answers with a ``Patch`` of the list:
+a like or favourite marks its card in place, a skip or ban replaces only the cards it removes,
+and a note says how many new picks the feedback brought ("3 new picks since you liked X"). The
+whole list and the side panel are rebuilt only on arrival, on "Refresh picks" and when the dial
+moves, from one read of the listener's state each time (``recommendations.home_view`` /
+``after_feedback``).
 """
 
 from __future__ import annotations
@@ -13,31 +17,53 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import Input, Output, Patch, State, callback, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from dashapp.components.empty_state import empty_state
-from dashapp.components.feedback_buttons import FEEDBACK_INPUT
-from dashapp.components.track_card import track_list
+from dashapp.components.feedback_buttons import FEEDBACK_ACTION_JS, FEEDBACK_INPUT
+from dashapp.components.track_card import (
+    PLAYER_BOX_ID,
+    PLAYER_ID,
+    PLAYER_OPEN_JS,
+    mark_card,
+    play_inputs,
+    player,
+    track_card,
+    track_list,
+)
 from dashapp.services import feedback, insights, playlists, profile, recommendations
 
 dash.register_page(__name__, path="/", title="Home · Mixmap")
 
 RECOMMENDATIONS_SHOWN = 20
-TICK_ID = "home-feedback-tick"
 PAGE_VIEW_ID = "home-page-view"
+ACTION_ID = "home-action"  # the clicked feedback button, as {track, kind, clicks}
+SHOWN_ID = "home-shown"  # the track ids on screen, in order (what a Patch indexes)
+LIST_ID = "home-list"
+CHANGES_ID = "home-changes"
+REFRESH_ID = "home-refresh"
+SIDE_PANEL_ID = "home-side-panel"
+ACTION_WORDS = {
+    "like": "liked",
+    "favourite": "favourited",
+    "skip": "skipped",
+    "ban_track": "banned",
+    "ban_artist": "banned the artist of",
+}
 DIAL_INPUT_ID = "adventurousness-input"
 DIAL_STEP = 0.05  # the clientside snap below rounds to twentieths to match
 
 
-def click_event_id(page_view: str | None, tick: int | None, button: dict, clicks: Any) -> str:
+def click_event_id(page_view: str | None, track_id: str, kind: str, clicks: Any) -> str:
     """One id per click: the same callback delivered twice records one event.
 
-    A page view, the feedback count so far (each recorded click re-renders the buttons) and the
-    button's own click count single out a click; hashed to fit the 64-character column.
+    A page view, the button (track and kind) and the button's own click count single out a click
+    (the buttons stay on the page, so their counts only grow); hashed to fit the 64-character
+    column.
     """
-    raw = f"{page_view}|{tick}|{button.get('track')}|{button.get('kind')}|{clicks}"
+    raw = f"{page_view}|{track_id}|{kind}|{clicks}"
     return "home-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
@@ -134,14 +160,30 @@ def layout(**_query: Any) -> html.Div:
     prefs = profile.preferences(user_id)
     return html.Div(
         [
-            dcc.Store(id=TICK_ID, data=0),
             dcc.Store(id=PAGE_VIEW_ID, data=uuid.uuid4().hex),
+            dcc.Store(id=ACTION_ID),
+            dcc.Store(id=SHOWN_ID, data=[]),
             *([onboarding_banner()] if profile.needs_onboarding(user_id) else []),
             dbc.Row(
                 [
                     dbc.Col(
                         [
-                            html.H1("Your recommendations", className="h4"),
+                            html.Div(
+                                [
+                                    html.H1("Your recommendations", className="h4 mb-0 me-auto"),
+                                    html.Span(id=CHANGES_ID, className="small text-secondary"),
+                                    dbc.Button(
+                                        [html.I(className="bi bi-arrow-clockwise me-1"), "Refresh"],
+                                        id=REFRESH_ID,
+                                        n_clicks=0,
+                                        size="sm",
+                                        color="primary",
+                                        outline=True,
+                                        title="Refresh picks",
+                                    ),
+                                ],
+                                className="d-flex align-items-center gap-2 mb-2 flex-wrap",
+                            ),
                             adventurousness_slider(prefs.adventurousness),
                             html.Div(id="adventurousness-saved", hidden=True),
                             dbc.Alert(
@@ -149,16 +191,18 @@ def layout(**_query: Any) -> html.Div:
                                 is_open=False,
                                 dismissable=True,
                                 color="success",
-                                className="py-2",
+                                className="py-1 small",
                             ),
-                            dcc.Loading(html.Div(id="home-recommendations"), delay_show=200),
+                            html.Div(
+                                html.P("Finding your picks…", className="text-secondary small"),
+                                id=LIST_ID,
+                                className="track-list",
+                            ),
+                            player(),
                         ],
                         lg=8,
                     ),
-                    dbc.Col(
-                        dcc.Loading(html.Div(id="home-side-panel"), delay_show=200),
-                        lg=4,
-                    ),
+                    dbc.Col(html.Div(id=SIDE_PANEL_ID), lg=4),
                 ]
             ),
         ],
@@ -166,44 +210,87 @@ def layout(**_query: Any) -> html.Div:
     )
 
 
+# Pure UI state stays in the browser: which button was clicked (one small value for the server
+# instead of the click counts of all 100 buttons) and the player opening and closing.
+dash.clientside_callback(FEEDBACK_ACTION_JS, Output(ACTION_ID, "data"), FEEDBACK_INPUT)
+dash.clientside_callback(
+    PLAYER_OPEN_JS,
+    Output(PLAYER_ID, "src"),
+    Output(PLAYER_BOX_ID, "hidden"),
+    *play_inputs(),
+    prevent_initial_call=True,
+)
+
+
 @callback(
-    Output(TICK_ID, "data"),
+    Output(LIST_ID, "children"),
+    Output(SHOWN_ID, "data"),
+    Output(CHANGES_ID, "children"),
+    Output(SIDE_PANEL_ID, "children"),
+    Input(REFRESH_ID, "n_clicks"),
+    Input("adventurousness", "value"),
+)
+def show_home(_refreshes: int | None, adventurousness: float | None):
+    """Arrival, "Refresh picks" or a new dial value: the whole list and the side panel."""
+    user_id = _user_id()
+    view = recommendations.home_view(
+        user_id, k=RECOMMENDATIONS_SHOWN, adventurousness=adventurousness
+    )
+    shown = [t.track_id for t in view.picks.tracks] if view.picks.status == "ok" else []
+    side = [
+        listeners_card(view.listeners),
+        taste_card(insights.taste_summary(user_id)),
+        playlists_card(playlists.list_playlists(user_id, curated_limit=0)[0]),
+    ]
+    return render_recommendations(view.picks), shown, "", side
+
+
+@callback(
+    Output(LIST_ID, "children", allow_duplicate=True),
+    Output(SHOWN_ID, "data", allow_duplicate=True),
+    Output(CHANGES_ID, "children", allow_duplicate=True),
     Output("feedback-toast", "children"),
     Output("feedback-toast", "color"),
     Output("feedback-toast", "is_open"),
-    FEEDBACK_INPUT,
-    State(TICK_ID, "data"),
+    Input(ACTION_ID, "data"),
+    State(SHOWN_ID, "data"),
     State(PAGE_VIEW_ID, "data"),
+    State("adventurousness", "value"),
     prevent_initial_call=True,
 )
-def record_click(_clicks: list[int | None], tick: int | None, page_view: str | None):
-    # A re-rendered list inserts fresh buttons (n_clicks 0), which also fires this: skip those.
-    if not isinstance(ctx.triggered_id, dict) or not any(t["value"] for t in ctx.triggered):
+def act_on_card(action: Any, shown: Any, page_view: str | None, adventurousness: float | None):
+    """One feedback click: record it, then change only the cards it concerns."""
+    if not isinstance(action, dict) or not action.get("clicks"):
         raise PreventUpdate
-    track_id, kind = ctx.triggered_id["track"], ctx.triggered_id["kind"]
+    track_id, kind = str(action.get("track")), str(action.get("kind"))
     try:
-        outcome = feedback.record_feedback(
+        outcome, change = recommendations.record_and_update(
             _user_id(),
+            shown,
             track_id,
             kind,
-            context="home",
-            event_id=click_event_id(page_view, tick, ctx.triggered_id, ctx.triggered[0]["value"]),
+            event_id=click_event_id(page_view, track_id, kind, action.get("clicks")),
+            adventurousness=adventurousness,
         )
-    except feedback.FeedbackError as error:
-        return dash.no_update, str(error), "danger", True
-    return (tick or 0) + 1, outcome.message, "success", True
+    except (feedback.FeedbackError, recommendations.RecommendationError) as error:
+        return no_update, no_update, no_update, str(error), "danger", True
+    if change.status != "ok":
+        return no_update, no_update, no_update, outcome.message, "success", True
+    patch = Patch()
+    for index, track in change.replaced.items():
+        patch[index] = track_card(track, index + 1)
+    for index, marked in change.marked.items():
+        mark_card(patch, index, marked)
+    note = changes_note(change.new_picks, kind, outcome.track_name)
+    return patch, change.shown, note, outcome.message, "success", True
 
 
-@callback(
-    Output("home-recommendations", "children"),
-    Input(TICK_ID, "data"),
-    Input("adventurousness", "value"),
-)
-def show_recommendations(_tick: int, adventurousness: float | None) -> Any:
-    result = recommendations.for_user(
-        _user_id(), k=RECOMMENDATIONS_SHOWN, adventurousness=adventurousness
-    )
-    return render_recommendations(result)
+def changes_note(new_picks: int, kind: str, track_name: str) -> str:
+    """ "3 new picks since you liked “Song”": what "Refresh" would bring in now."""
+    if not new_picks:
+        return ""
+    picks = "new pick" if new_picks == 1 else "new picks"
+    return f"{new_picks} {picks} since you {ACTION_WORDS.get(kind, 'rated')} “{track_name}”"
 
 
 def render_recommendations(result: recommendations.RecommendationList) -> Any:
@@ -229,16 +316,6 @@ def save_adventurousness(value: float | None) -> str:
     if value is None:
         raise PreventUpdate
     return str(profile.set_adventurousness(_user_id(), value))
-
-
-@callback(Output("home-side-panel", "children"), Input(TICK_ID, "data"))
-def show_side_panel(_tick: int) -> list[dbc.Card]:
-    user_id = _user_id()
-    return [
-        listeners_card(recommendations.listeners_like_you(user_id)),
-        taste_card(insights.taste_summary(user_id)),
-        playlists_card(playlists.list_playlists(user_id, curated_limit=0)[0]),
-    ]
 
 
 def _card(title: str, body: Any, card_id: str) -> dbc.Card:

@@ -16,12 +16,15 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 import pandas as pd
+from sqlalchemy.orm import Session
 
+from dashapp.services import feedback
+from dashapp.services.feedback import FeedbackOutcome
 from dashapp.services.model_messages import NO_MODEL_YET
 from db.queries import listeners
 from db.session import session_scope
 from ml.filters import TrackFilter
-from ml.moods import QUADRANT_MOODS
+from ml.moods import MOOD_LABELS, QUADRANT_MOODS
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +109,11 @@ def loaded_model() -> LoadedModelLike | None:
     return model_store.current()
 
 
+def mood_label(mood: str) -> str:
+    """A primary mood as the user reads it ("" for none)."""
+    return MOOD_LABELS.get(mood, mood) if mood else ""
+
+
 def spotify_url(track_id: str, source: str) -> str | None:
     return None if source == "demo" else f"https://open.spotify.com/track/{track_id}"
 
@@ -142,12 +150,16 @@ class ListenerState:
 
 def listener_state(user_id: int) -> ListenerState:
     with session_scope() as session:
-        return ListenerState(
-            history=listeners.history(session, user_id, limit=HISTORY_LIMIT),
-            rated=listeners.rated_track_ids(session, user_id),
-            bans=listeners.bans(session, user_id),
-            preferences=listeners.preferences(session, user_id),
-        )
+        return read_listener_state(session, user_id)
+
+
+def read_listener_state(session: Session, user_id: int) -> ListenerState:
+    return ListenerState(
+        history=listeners.history(session, user_id, limit=HISTORY_LIMIT),
+        rated=listeners.rated_track_ids(session, user_id),
+        bans=listeners.bans(session, user_id),
+        preferences=listeners.preferences(session, user_id),
+    )
 
 
 def for_user(
@@ -163,8 +175,19 @@ def for_user(
     if adventurousness is not None:
         adventurousness = check_adventurousness(adventurousness)
     state = listener_state(user_id)
+    return _recommend(user_id, state, loaded_model(), k, adventurousness, track_filter, now)
+
+
+def _recommend(
+    user_id: int,
+    state: ListenerState,
+    model: LoadedModelLike | None,
+    k: int,
+    adventurousness: float | None,
+    track_filter: TrackFilter | None = None,
+    now: datetime | None = None,
+) -> RecommendationList:
     chosen = state.preferences.adventurousness if adventurousness is None else adventurousness
-    model = loaded_model()
     if model is None:
         return RecommendationList("no_model", adventurousness=chosen, message=NO_MODEL_MESSAGE)
     from ml.recommender import Exclusions, Preferences
@@ -204,6 +227,153 @@ def for_user(
     return RecommendationList("ok", tracks, model.version, chosen)
 
 
+@dataclass(frozen=True)
+class HomeView:
+    """What Home shows on arrival and on "Refresh picks", from one read of the listener's state."""
+
+    picks: RecommendationList
+    listeners: list[ListenerLikeYou]
+
+
+def home_view(user_id: int, *, k: int = 20, adventurousness: float | None = None) -> HomeView:
+    """The user's picks and their "listeners like you", reading their state once."""
+    k = check_k(k)
+    if adventurousness is not None:
+        adventurousness = check_adventurousness(adventurousness)
+    state = listener_state(user_id)
+    model = loaded_model()
+    return HomeView(
+        _recommend(user_id, state, model, k, adventurousness),
+        _listeners_like_you(model, state, user_id),
+    )
+
+
+# Candidates asked for beyond the shown list when cards leave it: replacements for skipped /
+# banned cards come from them (a ban on an artist may take several shown cards at once).
+SPARE_PICKS = 10
+REPLACING_KINDS = ("skip", "ban_track", "ban_artist")
+
+
+@dataclass(frozen=True)
+class ListChange:
+    """How a shown list changes after one feedback click, card by card (see ``after_feedback``).
+
+    ``replaced`` maps a position to the pick that takes it, ``marked`` a position to the kind
+    that marks it in place; ``shown`` is the list's track ids afterwards; ``new_picks`` counts the
+    picks a refresh would bring in now.
+    """
+
+    status: Status
+    shown: list[str]
+    replaced: dict[int, RecommendedTrack] = field(default_factory=dict)
+    marked: dict[int, str] = field(default_factory=dict)
+    new_picks: int = 0
+    message: str = ""
+
+
+def check_shown(shown: Any) -> list[str]:
+    """The client's list of shown track ids: at most ``MAX_K`` strings, else empty."""
+    if not isinstance(shown, list) or len(shown) > MAX_K:
+        return []
+    return [t for t in shown if isinstance(t, str)][:MAX_K]
+
+
+def record_and_update(
+    user_id: int,
+    shown: Any,
+    track_id: str,
+    kind: str,
+    *,
+    event_id: str | None = None,
+    adventurousness: float | None = None,
+) -> tuple[FeedbackOutcome, ListChange]:
+    """One Home click: record it and work out the list's change, in one transaction.
+
+    Raises ``feedback.FeedbackError`` for a click the user cannot make (unknown track, ...).
+    """
+    shown = check_shown(shown)
+    if adventurousness is not None:
+        adventurousness = check_adventurousness(adventurousness)
+    outcome, state = feedback.record_and_read(
+        user_id,
+        track_id,
+        kind,
+        lambda session: read_listener_state(session, user_id),
+        context="home",
+        event_id=event_id,
+    )
+    change = after_feedback(
+        user_id,
+        shown,
+        outcome.track_id,
+        kind,
+        outcome.artist_id,
+        adventurousness=adventurousness,
+        state=state,
+    )
+    return outcome, change
+
+
+def after_feedback(
+    user_id: int,
+    shown: Sequence[str],
+    track_id: str,
+    kind: str,
+    artist_id: int,
+    *,
+    adventurousness: float | None = None,
+    state: ListenerState | None = None,
+) -> ListChange:
+    """What changes in a shown list after a click, reading the listener's state once.
+
+    A like or favourite keeps its card and marks it; a skip or track ban replaces that card, an
+    artist ban every shown card of the artist, each with the best pick not on screen. The rest
+    stays where it is (no list jumping under the cursor); ``new_picks`` says how many picks a
+    refresh would bring in.
+    """
+    shown = check_shown(list(shown))
+    if adventurousness is not None:
+        adventurousness = check_adventurousness(adventurousness)
+    if state is None:
+        state = listener_state(user_id)
+    # A like marks its card and only counts the new picks: it needs no spares.
+    k = min(MAX_K, max(1, len(shown)) + (SPARE_PICKS if kind in REPLACING_KINDS else 0))
+    result = _recommend(user_id, state, loaded_model(), k, adventurousness)
+    if result.status != "ok":
+        return ListChange(result.status, shown, message=result.message)
+    on_screen = set(shown)
+    spare = [t for t in result.tracks if t.track_id not in on_screen]
+    if kind not in REPLACING_KINDS:
+        leaving: set[str] = set()
+    elif kind == "ban_artist":
+        leaving = {track_id} | _ids_by_artist(shown, artist_id)
+    else:
+        leaving = {track_id}
+    replaced: dict[int, RecommendedTrack] = {}
+    marked: dict[int, str] = {}
+    after = list(shown)
+    for index, shown_id in enumerate(shown):
+        if shown_id == track_id and not leaving:
+            marked[index] = kind
+        elif shown_id in leaving and spare:
+            replaced[index] = spare.pop(0)
+            after[index] = replaced[index].track_id
+    now_on_screen = set(after)
+    new_picks = sum(1 for t in result.tracks[: len(shown)] if t.track_id not in now_on_screen)
+    return ListChange("ok", after, replaced, marked, new_picks)
+
+
+def _ids_by_artist(shown: Sequence[str], artist_id: int) -> set[str]:
+    """Shown tracks by ``artist_id``, from the served catalogue."""
+    model = loaded_model()
+    if model is None:
+        return set()
+    tracks = catalogue_index(model)
+    known = [t for t in shown if t in tracks.index]
+    artists = tracks.loc[known, "artist_id"]
+    return {str(t) for t, a in zip(known, artists, strict=True) if int(a) == int(artist_id)}
+
+
 _catalogue_lock = threading.Lock()
 _catalogue_cache: dict[str, pd.DataFrame] = {}
 
@@ -223,30 +393,41 @@ def describe(model: LoadedModelLike, recs: Sequence[Any]) -> list[RecommendedTra
     """Join recommendations with the catalogue: names, genre, mood, cluster name, Spotify link."""
     tracks = catalogue_index(model)
     names = list(model.bundle.cluster_names)
+    # Column arrays taken at the picks' positions: a label lookup per row cost ~1 ms each, and
+    # taking whole rows copies every column of the catalogue.
+    positions = tracks.index.get_indexer([r.track_id for r in recs])
+    found = positions[positions >= 0]
+    columns = {
+        name: tracks[name].to_numpy()[found] if name in tracks.columns else [None] * len(found)
+        for name in ("name", "artist_id", "artist_name", "genre", "source", "moods")
+    }
+    moods_column = columns["moods"]
     described = []
-    for rec in recs:
-        if rec.track_id not in tracks.index:
+    row = 0
+    for rec, position in zip(recs, positions, strict=True):
+        if position < 0:
             log.warning("model %s recommended unknown track %s", model.version, rec.track_id)
             continue
-        row = tracks.loc[rec.track_id]
         cluster = int(rec.cluster)
-        moods = tuple(row["moods"]) if "moods" in row and isinstance(row["moods"], tuple) else ()
+        moods = tuple(moods_column[row]) if isinstance(moods_column[row], tuple) else ()
+        genre = columns["genre"][row]
         described.append(
             RecommendedTrack(
                 track_id=str(rec.track_id),
-                name=str(row["name"]),
-                artist_id=int(row["artist_id"]),
-                artist_name=str(row["artist_name"]),
-                genre=str(row["genre"]) if pd.notna(row["genre"]) else "",
+                name=str(columns["name"][row]),
+                artist_id=int(columns["artist_id"][row]),
+                artist_name=str(columns["artist_name"][row]),
+                genre=str(genre) if genre is not None and pd.notna(genre) else "",
                 mood=next((m for m in moods if m in QUADRANT_MOODS), ""),
                 moods=moods,
                 cluster=cluster,
                 cluster_name=names[cluster] if 0 <= cluster < len(names) else f"Cluster {cluster}",
                 score=float(rec.score),
                 reasons=tuple(rec.reasons),
-                spotify_url=spotify_url(str(rec.track_id), str(row.get("source", ""))),
+                spotify_url=spotify_url(str(rec.track_id), str(columns["source"][row] or "")),
             )
         )
+        row += 1
     return described
 
 
@@ -255,8 +436,13 @@ def listeners_like_you(user_id: int, k: int = 5) -> list[ListenerLikeYou]:
     model = loaded_model()
     if model is None:
         return []
-    state = listener_state(user_id)
-    if not state.history:
+    return _listeners_like_you(model, listener_state(user_id), user_id, k)
+
+
+def _listeners_like_you(
+    model: LoadedModelLike | None, state: ListenerState, user_id: int, k: int = 5
+) -> list[ListenerLikeYou]:
+    if model is None or not state.history:
         return []
     try:
         # One more than asked, in case the user's own history was part of training.
