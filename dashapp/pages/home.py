@@ -4,9 +4,9 @@ The list stays put under the user's cursor. A click on a feedback button becomes
 in the browser (``home-action``); the server records it and answers with a ``Patch`` of the list:
 a like or favourite marks its card in place, a skip or ban replaces only the cards it removes,
 and a note says how many new picks the feedback brought ("3 new picks since you liked X"). The
-whole list and the side panel are rebuilt only on arrival, on "Refresh picks" and when the dial
-moves, from one read of the listener's state each time (``recommendations.home_view`` /
-``after_feedback``).
+whole list is rebuilt only on arrival, on "Refresh" and when the dial moves, and the side panel
+only on arrival; each user action reads the listener's state once (``recommendations.home_view`` /
+``record_and_update``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, Patch, State, callback, dcc, html, no_update
+from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
@@ -231,18 +231,27 @@ dash.clientside_callback(
     Input("adventurousness", "value"),
 )
 def show_home(_refreshes: int | None, adventurousness: float | None):
-    """Arrival, "Refresh picks" or a new dial value: the whole list and the side panel."""
+    """The whole list: on arrival (with the side panel), on "Refresh" and on a new dial value."""
     user_id = _user_id()
+    arriving = ctx.triggered_id is None
     view = recommendations.home_view(
-        user_id, k=RECOMMENDATIONS_SHOWN, adventurousness=adventurousness
+        user_id,
+        k=RECOMMENDATIONS_SHOWN,
+        adventurousness=adventurousness,
+        with_listeners=arriving,
     )
     shown = [t.track_id for t in view.picks.tracks] if view.picks.status == "ok" else []
-    side = [
-        listeners_card(view.listeners),
+    # The side panel (taste, playlists) changes slowly: drawn once per visit, not per refresh.
+    side = side_panel(user_id, view.listeners) if arriving else no_update
+    return render_recommendations(view.picks), shown, "", side
+
+
+def side_panel(user_id: int, listeners: list[recommendations.ListenerLikeYou]) -> list[dbc.Card]:
+    return [
+        listeners_card(listeners),
         taste_card(insights.taste_summary(user_id)),
         playlists_card(playlists.list_playlists(user_id, curated_limit=0)[0]),
     ]
-    return render_recommendations(view.picks), shown, "", side
 
 
 @callback(

@@ -235,8 +235,15 @@ class HomeView:
     listeners: list[ListenerLikeYou]
 
 
-def home_view(user_id: int, *, k: int = 20, adventurousness: float | None = None) -> HomeView:
-    """The user's picks and their "listeners like you", reading their state once."""
+def home_view(
+    user_id: int,
+    *,
+    k: int = 20,
+    adventurousness: float | None = None,
+    with_listeners: bool = True,
+) -> HomeView:
+    """The user's picks and (``with_listeners``) their "listeners like you", reading their state
+    once."""
     k = check_k(k)
     if adventurousness is not None:
         adventurousness = check_adventurousness(adventurousness)
@@ -244,7 +251,7 @@ def home_view(user_id: int, *, k: int = 20, adventurousness: float | None = None
     model = loaded_model()
     return HomeView(
         _recommend(user_id, state, model, k, adventurousness),
-        _listeners_like_you(model, state, user_id),
+        _listeners_like_you(model, state, user_id) if with_listeners else [],
     )
 
 

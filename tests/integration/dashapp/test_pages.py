@@ -229,7 +229,7 @@ def test_every_page_layout_renders_for_a_logged_in_user(app, logged_in, fake_mod
         assert "onboarding-banner" in rendered_json(home.layout())
         bans = rendered_json(profile_page.layout())
         assert "Song 0-0" in bans
-        panel = rendered_json(home.show_home(0, None)[3])
+        panel = rendered_json(home.side_panel(user_id, []))
         assert "Listeners like you" in panel and "Your playlists" in panel
     finally:
         context.pop()
@@ -269,3 +269,15 @@ def test_admin_page_is_for_admins_only(app, logged_in, no_model):
         assert "No model version yet" in page and "no model loaded" in page
     finally:
         context.pop()
+
+
+def test_the_side_panel_is_drawn_on_arrival_not_on_every_refresh(logged_in, fake_model):
+    client, _ = logged_in
+    callback = Dependencies(client.get("/_dash-dependencies").json).find(
+        "home-list.children", trigger="home-refresh.n_clicks"
+    )
+    values = {"adventurousness.value": 0.5}
+    arrival = client.post("/_dash-update-component", json=callback.body(values)).json
+    assert "Listeners like you" in json.dumps(arrival["response"]["home-side-panel"])
+    refresh = recommendations_request(client, refreshes=1).json["response"]
+    assert "home-side-panel" not in refresh and refresh["home-shown"]["data"]
