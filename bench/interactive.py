@@ -303,7 +303,7 @@ class HomeTab:
         if not shown:
             return False
         self.clicks += 1
-        action = {"track": random.choice(shown), "kind": "like", "clicks": self.clicks}
+        action = {"track": random.choice(shown), "kind": "like", "seq": self.clicks}
         answer = self.client.post("like", self.act.body(self.values, {"home-action.data": action}))
         self.apply(self.act, answer)
         return answer is not None

@@ -146,7 +146,7 @@ class Listener(HttpUser):
             return
         # The click answers with the list's change (a Patch); "Refresh" rebuilds the list.
         self.clicks += 1
-        action = {"track": track, "kind": "like", "clicks": self.clicks}
+        action = {"track": track, "kind": "like", "seq": self.clicks}
         response = self.client.post(
             UPDATE_PATH,
             json=self.act.body(self.home, {"home-action.data": action}),

@@ -26,14 +26,16 @@ BUTTONS: tuple[tuple[str, str, str, str], ...] = (
     (BAN_ARTIST, "bi-person-x", "Never suggest this artist", "dark"),
 )
 
-# Browser side: the clicked button becomes ``{track, kind, clicks}``; buttons that a new list
-# inserts (n_clicks 0) also fire the pattern input and change nothing.
+# Browser side: the clicked button becomes ``{track, kind, seq}``, ``seq`` counting the page's
+# clicks (it names the click: a re-delivered request is recorded once). Buttons that a new list
+# inserts (n_clicks 0) also fire the pattern input and change nothing. Called with the click
+# counts and the previous action (the callback's State).
 FEEDBACK_ACTION_JS = """
-function () {
+function (_clicks, previous) {
     const trigger = (dash_clientside.callback_context.triggered || [])[0];
     if (!trigger || !trigger.value) { return dash_clientside.no_update; }
     const id = JSON.parse(trigger.prop_id.slice(0, trigger.prop_id.lastIndexOf(".")));
-    return {track: id.track, kind: id.kind, clicks: trigger.value};
+    return {track: id.track, kind: id.kind, seq: ((previous && previous.seq) || 0) + 1};
 }
 """
 

@@ -39,7 +39,7 @@ dash.register_page(__name__, path="/", title="Home · Mixmap")
 
 RECOMMENDATIONS_SHOWN = 20
 PAGE_VIEW_ID = "home-page-view"
-ACTION_ID = "home-action"  # the clicked feedback button, as {track, kind, clicks}
+ACTION_ID = "home-action"  # the clicked feedback button, as {track, kind, seq}
 SHOWN_ID = "home-shown"  # the track ids on screen, in order (what a Patch indexes)
 LIST_ID = "home-list"
 CHANGES_ID = "home-changes"
@@ -56,14 +56,13 @@ DIAL_INPUT_ID = "adventurousness-input"
 DIAL_STEP = 0.05  # the clientside snap below rounds to twentieths to match
 
 
-def click_event_id(page_view: str | None, track_id: str, kind: str, clicks: Any) -> str:
+def click_event_id(page_view: str | None, track_id: str, kind: str, seq: Any) -> str:
     """One id per click: the same callback delivered twice records one event.
 
-    A page view, the button (track and kind) and the button's own click count single out a click
-    (the buttons stay on the page, so their counts only grow); hashed to fit the 64-character
-    column.
+    A page view and the click's number on that page (``seq``, counted in the browser) single out
+    a click; the button is part of it too. Hashed to fit the 64-character column.
     """
-    raw = f"{page_view}|{track_id}|{kind}|{clicks}"
+    raw = f"{page_view}|{seq}|{track_id}|{kind}"
     return "home-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
@@ -212,7 +211,9 @@ def layout(**_query: Any) -> html.Div:
 
 # Pure UI state stays in the browser: which button was clicked (one small value for the server
 # instead of the click counts of all 100 buttons) and the player opening and closing.
-dash.clientside_callback(FEEDBACK_ACTION_JS, Output(ACTION_ID, "data"), FEEDBACK_INPUT)
+dash.clientside_callback(
+    FEEDBACK_ACTION_JS, Output(ACTION_ID, "data"), FEEDBACK_INPUT, State(ACTION_ID, "data")
+)
 dash.clientside_callback(
     PLAYER_OPEN_JS,
     Output(PLAYER_ID, "src"),
@@ -269,7 +270,7 @@ def side_panel(user_id: int, listeners: list[recommendations.ListenerLikeYou]) -
 )
 def act_on_card(action: Any, shown: Any, page_view: str | None, adventurousness: float | None):
     """One feedback click: record it, then change only the cards it concerns."""
-    if not isinstance(action, dict) or not action.get("clicks"):
+    if not isinstance(action, dict) or not action.get("seq"):
         raise PreventUpdate
     track_id, kind = str(action.get("track")), str(action.get("kind"))
     try:
@@ -278,7 +279,7 @@ def act_on_card(action: Any, shown: Any, page_view: str | None, adventurousness:
             shown,
             track_id,
             kind,
-            event_id=click_event_id(page_view, track_id, kind, action.get("clicks")),
+            event_id=click_event_id(page_view, track_id, kind, action.get("seq")),
             adventurousness=adventurousness,
         )
     except (feedback.FeedbackError, recommendations.RecommendationError) as error:

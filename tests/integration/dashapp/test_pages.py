@@ -54,7 +54,7 @@ def recommendations_request(client, adventurousness=0.5, refreshes=0):
     )
 
 
-def feedback_click(client, track_id: str, kind: str, clicks=1, page_view="view-1", shown=None):
+def feedback_click(client, track_id: str, kind: str, seq=1, page_view="view-1", shown=None):
     return home_call(
         client,
         "feedback-toast.children",
@@ -64,7 +64,7 @@ def feedback_click(client, track_id: str, kind: str, clicks=1, page_view="view-1
             "home-page-view.data": page_view,
             "adventurousness.value": 0.5,
         },
-        {"home-action.data": {"track": track_id, "kind": kind, "clicks": clicks}},
+        {"home-action.data": {"track": track_id, "kind": kind, "seq": seq}},
     )
 
 
@@ -109,7 +109,7 @@ def test_a_home_click_delivered_twice_is_recorded_once(logged_in, fake_model):
     assert feedback_click(client, "trk00", "play").status_code == 200
     assert feedback_click(client, "trk00", "play").status_code == 200
     assert len(profile_history(user_id)) == 1
-    assert feedback_click(client, "trk00", "play", clicks=2).status_code == 200  # a new click
+    assert feedback_click(client, "trk00", "play", seq=2).status_code == 200  # a new click
     assert len(profile_history(user_id)) == 2
 
 
