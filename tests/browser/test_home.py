@@ -57,3 +57,24 @@ def test_compact_cards_put_more_picks_above_the_fold(mixmap):
     duo.driver.set_window_size(*PHONE)
     inner = duo.driver.execute_script("return window.innerHeight")
     assert visible_cards(duo, inner) >= 3
+
+
+def test_a_click_while_the_database_is_away_says_so_and_saves_nothing(mixmap, monkeypatch):
+    # Issue 9: during a PostgreSQL restart callbacks answered 500 and the page said nothing.
+    from sqlalchemy import exc
+
+    from db.queries import listeners
+
+    duo = mixmap
+    before = open_home(duo, DESKTOP)
+
+    def shutting_down(*_args, **_kwargs):
+        raise exc.OperationalError(
+            "SELECT ...", {}, Exception("the database system is shutting down")
+        )
+
+    monkeypatch.setattr(listeners, "history", shutting_down)  # the server runs in this process
+    click_feedback(duo, before[0][0], "like")
+    alert = duo.wait_for_element("#mixmap-unavailable", timeout=WAIT)
+    assert "try again in a moment" in alert.text
+    assert cards(duo) == before and not duo.find_elements(".track-card.is-like")
