@@ -5,7 +5,7 @@ in the browser (``home-action``); the server records it and answers with a ``Pat
 a like or favourite marks its card in place, a skip or ban replaces only the cards it removes,
 and a note says how many new picks the feedback brought ("3 new picks since you liked X"). The
 whole list is rebuilt only on arrival, on "Refresh" and when the dial moves, and the side panel
-only on arrival; each user action reads the listener's state once (``recommendations.home_view`` /
+only on arrival; each user action reads the listener's state once (``home_feed.home_view`` /
 ``record_and_update``).
 """
 
@@ -33,7 +33,7 @@ from dashapp.components.track_card import (
     track_card,
     track_list,
 )
-from dashapp.services import feedback, insights, playlists, profile, recommendations
+from dashapp.services import feedback, home_feed, insights, playlists, profile, recommendations
 
 dash.register_page(__name__, path="/", title="Home · Mixmap")
 
@@ -235,7 +235,7 @@ def show_home(_refreshes: int | None, adventurousness: float | None):
     """The whole list: on arrival (with the side panel), on "Refresh" and on a new dial value."""
     user_id = _user_id()
     arriving = ctx.triggered_id is None
-    view = recommendations.home_view(
+    view = home_feed.home_view(
         user_id,
         k=RECOMMENDATIONS_SHOWN,
         adventurousness=adventurousness,
@@ -274,7 +274,7 @@ def act_on_card(action: Any, shown: Any, page_view: str | None, adventurousness:
         raise PreventUpdate
     track_id, kind = str(action.get("track")), str(action.get("kind"))
     try:
-        outcome, change = recommendations.record_and_update(
+        outcome, change = home_feed.record_and_update(
             _user_id(),
             shown,
             track_id,
