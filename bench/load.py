@@ -7,8 +7,10 @@ Starts gunicorn (``gunicorn.conf.py``, 2 workers) on 127.0.0.1 over a dedicated 
 demo catalogue and a trained model (``flask setup`` makes both on first use), then runs locust's
 Python API in this process: ``--users`` clients, each a fresh account, mixing what a listener does:
 
-- ``dash:like-click`` + ``dash:list-refresh``: the Home page's like button and the recommendation
-  list it refreshes, replayed as the browser posts them to ``/_dash-update-component``;
+- ``dash:like-click`` + ``dash:list-refresh``: the Home page's like button (answered with the
+  list's change) and its "Refresh" button, replayed as the browser posts them to
+  ``/_dash-update-component``, the bodies built from ``/_dash-dependencies``
+  (``bench/dash_wire.py``);
 - ``api:recommendations``, ``api:feedback`` (like / skip / play), ``api:playlist-create``,
   ``api:playlist-edit`` (append, reorder) and ``api:playlist-get``.
 
@@ -37,7 +39,6 @@ from locust import HttpUser, between, events, task  # isort: skip
 from locust.env import Environment  # isort: skip
 
 import argparse
-import json
 import os
 import random
 import signal
@@ -55,6 +56,10 @@ import gevent
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from dash_wire import DEPENDENCIES_PATH, UPDATE_PATH, Dependencies  # noqa: E402
+
 BENCH_HOST = "127.0.0.1"
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/mixmap_load_api"
 SECRET_KEY = "load-bench-secret-key-not-for-production"
@@ -84,6 +89,7 @@ class Run:
     acknowledged: set[tuple[int, str]] = field(default_factory=set)
     statuses: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     next_client: int = 0
+    dependencies: Dependencies | None = None
 
     def take_client(self) -> tuple[int, str, list[str]]:
         index = self.next_client
@@ -96,37 +102,13 @@ class Run:
 RUN: Run | None = None
 
 
-def feedback_click(track_id: str, page_view: str) -> dict:
-    button = {"kind": "like", "track": track_id, "type": "feedback"}
-    return {
-        "output": "..home-feedback-tick.data...feedback-toast.children..."
-        "feedback-toast.color...feedback-toast.is_open..",
-        "outputs": [
-            {"id": "home-feedback-tick", "property": "data"},
-            {"id": "feedback-toast", "property": "children"},
-            {"id": "feedback-toast", "property": "color"},
-            {"id": "feedback-toast", "property": "is_open"},
-        ],
-        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
-        "state": [
-            {"id": "home-feedback-tick", "property": "data", "value": 0},
-            # The page view's id: with the tick and the button it makes the click's event id.
-            {"id": "home-page-view", "property": "data", "value": page_view},
-        ],
-        "changedPropIds": [json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"],
-    }
-
-
-def list_refresh(tick: int) -> dict:
-    return {
-        "output": "home-recommendations.children",
-        "outputs": {"id": "home-recommendations", "property": "children"},
-        "inputs": [
-            {"id": "home-feedback-tick", "property": "data", "value": tick},
-            {"id": "adventurousness", "property": "value", "value": 0.5},
-        ],
-        "changedPropIds": ["home-feedback-tick.data"],
-    }
+def dependencies(client) -> Dependencies:
+    """The app's callback map, fetched once per run (every client sees the same)."""
+    if RUN.dependencies is None:
+        RUN.dependencies = Dependencies(
+            client.get(DEPENDENCIES_PATH, name="dash:dependencies").json()
+        )
+    return RUN.dependencies
 
 
 class Listener(HttpUser):
@@ -138,8 +120,17 @@ class Listener(HttpUser):
         self.client.cookies.set("session", cookie, domain=BENCH_HOST)
         self.client.get("/", name="page:home")  # the browser's first load sets any other cookies
         self.playlist_id: int | None = None
-        self.tick = 0
-        self.page_view = uuid.uuid4().hex
+        self.clicks = 0
+        self.refreshes = 0
+        deps = dependencies(self.client)
+        self.act = deps.find("feedback-toast.children", trigger="home-action.data")
+        self.show = deps.find("home-list.children", trigger="home-refresh.n_clicks")
+        # What the Home page's stores hold in the browser: the state each click sends.
+        self.home = {
+            "home-page-view.data": uuid.uuid4().hex,
+            "home-shown.data": [],
+            "adventurousness.value": 0.5,
+        }
 
     def _write_headers(self) -> dict[str, str]:
         headers = {"Origin": RUN.host, "Referer": RUN.host + "/"}
@@ -156,21 +147,26 @@ class Listener(HttpUser):
         track = self._next_track()
         if track is None:
             return
+        # The click answers with the list's change (a Patch); "Refresh" rebuilds the list.
+        self.clicks += 1
+        action = {"track": track, "kind": "like", "seq": self.clicks}
         response = self.client.post(
-            "/_dash-update-component",
-            json=feedback_click(track, self.page_view),
+            UPDATE_PATH,
+            json=self.act.body(self.home, {"home-action.data": action}),
             headers=self._write_headers(),
             name="dash:like-click",
         )
         if response.status_code == 200 and "Liked" in response.text:
             RUN.acknowledged.add((self.user_id, track))
-        self.tick += 1
-        self.client.post(
-            "/_dash-update-component",
-            json=list_refresh(self.tick),
+        self.refreshes += 1
+        response = self.client.post(
+            UPDATE_PATH,
+            json=self.show.body(self.home, {"home-refresh.n_clicks": self.refreshes}),
             headers=self._write_headers(),
             name="dash:list-refresh",
         )
+        if response.status_code == 200:
+            self.home["home-shown.data"] = response.json()["response"]["home-shown"]["data"]
 
     @task(2)
     def recommendations(self) -> None:

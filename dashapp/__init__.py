@@ -10,6 +10,7 @@ from dash._pages import _path_to_page
 from flask import Flask, Response, request
 
 from dashapp.asset_delivery import init_asset_delivery, plotly_meta_tag
+from dashapp.unavailable import init_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def build_dash(server: Flask) -> dash.Dash:
         ],
     )
     init_asset_delivery(server)
+    init_unavailable(server)
     server.before_request(_unknown_page_answers_404(app))
     app.layout = app_shell
     register_callbacks(app)

@@ -168,6 +168,8 @@ def content_security_policy(app: dash.Dash | None) -> str:
         "font-src": "'self' data:",
         "connect-src": "'self'",
         "worker-src": "'self' blob:",
+        # Home's player: Spotify's embed for tracks that are on Spotify.
+        "frame-src": "'self' https://open.spotify.com",
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",

@@ -58,6 +58,9 @@ SKIP_TASTE_SHARE = 0.5
 # Share of "similar listeners" ranking that comes from taste vectors when a history is given: enough
 # to rank listeners a history shares nothing with, too little to outvote actual shared tracks.
 TASTE_SIMILARITY_SHARE = 0.25
+# "Listeners like you" picks its k from this many times k nearest listeners, to cover the
+# history's groups (a smaller side taste rarely has a neighbour in the first k).
+CANDIDATES_PER_MATCH = 8
 
 
 @dataclass(frozen=True)
@@ -300,33 +303,62 @@ class ListenerModel(BaseEstimator):
         now: datetime | None = None,
         exclude_listener: str | None = None,
         taste: np.ndarray | None = None,
+        track_groups: np.ndarray | None = None,
     ) -> list[ListenerMatch]:
-        """The "listeners like you", with what you share with each, for display."""
+        """The "listeners like you", with what you share with each, for display.
+
+        With ``track_groups`` (a group per catalogue track, e.g. its song cluster) each match's
+        ``cluster`` is the group most of their listening falls in, and the ``k`` matches cover
+        the history's groups in proportion (``cover_groups``): a listener who is 69 % one genre
+        and 31 % another sees neighbours from both, not five from whichever has more overlap.
+        Without it ``cluster`` is the listener group (``cluster_labels_``).
+        """
         weights = (
             history if isinstance(history, TrackWeights) else self.history_weights(history, now)
         )
         similarity = self.listener_similarities(
             weights, exclude_listener, taste=taste, taste_share=TASTE_SIMILARITY_SHARE
         )
-        rows = top_indices(similarity, k)
+        pool = k if track_groups is None else k * CANDIDATES_PER_MATCH
+        rows = top_indices(similarity, pool)
         rows = rows[similarity[rows] > 0]
+        if track_groups is not None:
+            groups = np.asarray(track_groups)
+            theirs = np.array([self._main_group(row, groups) for row in rows], dtype=np.int64)
+            mine = np.bincount(
+                groups[weights.positive], weights=weights.positive_weights, minlength=1
+            )
+            chosen = cover_groups(theirs, mine, k)
+            rows, clusters = rows[chosen], theirs[chosen]
+        else:
+            clusters = self.cluster_labels_[rows]
         mine_artists = set(self.artist_codes_[weights.positive].tolist())
         matches = []
-        for row in rows:
+        for row, cluster in zip(rows, clusters, strict=True):
             start, end = self.matrix_.indptr[row], self.matrix_.indptr[row + 1]
-            theirs = self.matrix_.indices[start:end]
-            shared_tracks = int(np.intersect1d(theirs, weights.positive).size)
-            shared_artists = len(mine_artists & set(self.artist_codes_[theirs].tolist()))
+            theirs_tracks = self.matrix_.indices[start:end]
+            shared_tracks = int(np.intersect1d(theirs_tracks, weights.positive).size)
+            shared_artists = len(mine_artists & set(self.artist_codes_[theirs_tracks].tolist()))
             matches.append(
                 ListenerMatch(
                     listener=str(self.listeners_[row]),
                     similarity=float(similarity[row]),
                     shared_tracks=shared_tracks,
                     shared_artists=shared_artists,
-                    cluster=int(self.cluster_labels_[row]),
+                    cluster=int(cluster),
                 )
             )
         return matches
+
+    def _main_group(self, row: int, groups: np.ndarray) -> int:
+        """The group holding most of a stored listener's (weighted) listening; -1 for none."""
+        start, end = self.matrix_.indptr[row], self.matrix_.indptr[row + 1]
+        if start == end:
+            return -1
+        totals = np.bincount(
+            groups[self.matrix_.indices[start:end]], weights=self.matrix_.data[start:end]
+        )
+        return int(np.argmax(totals))
 
     def collaborative_scores(
         self,
@@ -581,3 +613,28 @@ def top_indices(values: np.ndarray, k: int) -> np.ndarray:
         candidates = np.arange(len(values))
     order = np.lexsort((candidates, -values[candidates]))
     return candidates[order]
+
+
+def cover_groups(candidate_groups: np.ndarray, history_shares: np.ndarray, k: int) -> np.ndarray:
+    """Indices of at most ``k`` candidates (ordered best first) covering the history's groups.
+
+    Each group gets slots in proportion to its share of the history (largest remainder, so a
+    31 % side taste gets about a third of five slots); a group's slots go to its best candidates.
+    Slots no candidate can fill go to the best remaining candidates. The result keeps the
+    candidates' order.
+    """
+    n = len(candidate_groups)
+    if n <= k or not np.any(history_shares > 0):
+        return np.arange(min(n, k))
+    shares = history_shares / history_shares.sum()
+    quotas = np.floor(shares * k).astype(int)
+    by_remainder = np.argsort(-(shares * k - quotas), kind="stable")
+    quotas[by_remainder[: k - int(quotas.sum())]] += 1
+    chosen: list[int] = []
+    for index, group in enumerate(candidate_groups):
+        if 0 <= group < len(quotas) and quotas[group] > 0:
+            quotas[group] -= 1
+            chosen.append(index)
+    taken = set(chosen)
+    chosen += [i for i in range(n) if i not in taken][: k - len(chosen)]
+    return np.sort(np.asarray(chosen[:k], dtype=np.int64))

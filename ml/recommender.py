@@ -353,7 +353,10 @@ class Recommender:
             return []
         weights = summarise_history(history, self._ids, now, self.feedback)
         taste = taste_vector(weights, self._unit)
-        return self.listeners.listeners_like_you(weights, k=k, taste=taste)
+        # Described by song cluster (what the user sees named), covering the user's clusters.
+        return self.listeners.listeners_like_you(
+            weights, k=k, taste=taste, track_groups=self._cluster
+        )
 
     def relevance(
         self,

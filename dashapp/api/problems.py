@@ -21,6 +21,7 @@ from flask import Blueprint, Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
 
 from dashapp.services import playlists
+from dashapp.services.availability import RETRY_AFTER_SECONDS, is_database_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +185,13 @@ def _handle_unexpected(error: Exception) -> Response:
     status = service_error_status(error)
     if status is not None:
         return problem_response(status, str(error))
+    if is_database_unavailable(error):
+        log.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+        return problem_response(
+            503,
+            "The database cannot be reached right now; retry shortly.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     log.exception("unexpected error on %s %s", request.method, request.path)
     return problem_response(500, "Something went wrong on our side; it has been logged.")
 

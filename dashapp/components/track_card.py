@@ -1,91 +1,153 @@
-"""Recommended tracks as cards: title, artist, genre, mood, cluster, reasons, Spotify, feedback."""
+"""Recommended tracks as compact cards: title, artist, genre · mood · cluster, why, play, feedback.
+
+A card is about 90 px tall (was ~240 px with three badges, a reasons list and a wrapped button row)
+so a laptop shows about eight picks above the fold and a phone four or five. The first reason is
+shown; all of them are in its tooltip. Tracks that are on Spotify get a play button that opens
+Spotify's player in the page's one player slot (``PLAYER_ID``): one iframe for the whole list,
+not one per card.
+
+The card's structure is known here only: pages change a shown card through ``mark_card`` (a like
+or favourite marks it in place) or replace it with a new ``track_card``, both as Dash ``Patch``
+operations on the list's children.
+"""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
-import dash_bootstrap_components as dbc
-from dash import html
+from dash import ALL, Input, Patch, html
 
 from dashapp.components.feedback_buttons import feedback_buttons
-from dashapp.services.recommendations import RecommendedTrack
+from dashapp.services.recommendations import RecommendedTrack, mood_label
 from music.links import spotify_embed_url
-from music.moods import MOOD_LABELS
+
+CARD_TYPE = "track-card"
+PLAY_TYPE = "track-play"
+PLAYER_ID = "track-player"
+PLAYER_BOX_ID = "track-player-box"
+PLAYER_CLOSE_ID = "track-player-close"
+CARD_CLASS = "track-card card shadow-sm"
+# Kinds that keep the card on screen, marked (the others replace it).
+MARKING_KINDS = ("like", "favourite")
 
 
-def spotify_embed(track_id: str) -> html.Iframe:
-    """Spotify's own player; it only plays when the browser is online."""
-    return html.Iframe(
-        src=spotify_embed_url(track_id),
-        className="spotify-embed mt-2",
-        title="Spotify player",
-        allow="encrypted-media",
-    )
+def card_class(marked: str | None = None) -> str:
+    return f"{CARD_CLASS} is-{marked}" if marked else CARD_CLASS
 
 
-def track_card(track: RecommendedTrack, rank: int, embed: bool = False) -> dbc.Card:
-    badges = [
-        dbc.Badge(track.genre or "unknown genre", color="primary", className="me-1"),
-        *(
-            [dbc.Badge(MOOD_LABELS.get(track.mood, track.mood), color="info", className="me-1")]
-            if track.mood
-            else []
-        ),
-        dbc.Badge(track.cluster_name, color="secondary", className="me-1"),
-    ]
-    links = (
+def _meta(track: RecommendedTrack) -> str:
+    parts = [track.genre or "unknown genre", mood_label(track.mood), track.cluster_name]
+    return " · ".join(p for p in parts if p)
+
+
+def track_card(track: RecommendedTrack, rank: int, marked: str | None = None) -> html.Div:
+    play = (
         [
-            html.A(
-                [html.I(className="bi bi-spotify me-1"), "Open in Spotify"],
-                href=track.spotify_url,
-                target="_blank",
-                rel="noopener noreferrer",
-                className="small ms-auto",
+            html.Button(
+                id={"type": PLAY_TYPE, "track": track.track_id},
+                className="btn btn-sm btn-outline-success bi bi-play-fill track-play",
+                title=f"Play {track.name} (Spotify)",
+                n_clicks=0,
+                **{"aria-label": f"Play {track.name}"},
             )
         ]
         if track.spotify_url
         else []
     )
-    return dbc.Card(
-        dbc.CardBody(
-            [
-                html.Div(
-                    [
-                        html.Span(f"{rank}.", className="text-secondary me-2"),
-                        html.Div(
-                            [
-                                html.H3(
-                                    track.name,
-                                    className="card-title h6 track-title",
-                                    **{"data-track-id": track.track_id},
-                                ),
-                                html.Div(
-                                    track.artist_name,
-                                    className="text-secondary small track-artist",
-                                    **{"data-artist-id": str(track.artist_id)},
-                                ),
-                            ],
-                            className="flex-grow-1",
-                        ),
-                    ],
-                    className="d-flex align-items-start",
-                ),
-                html.Div(badges, className="my-2"),
-                html.Ul([html.Li(reason) for reason in track.reasons], className="reasons"),
-                html.Div(
-                    [feedback_buttons(track.track_id, track.artist_name), *links],
-                    className="d-flex align-items-center flex-wrap gap-2",
-                ),
-                *([spotify_embed(track.track_id)] if embed and track.spotify_url else []),
-            ]
-        ),
-        className="track-card mb-2 shadow-sm",
-        id={"type": "track-card", "track": track.track_id},
+    return html.Div(
+        [
+            html.Div(
+                [
+                    html.Span(f"{rank}", className="track-rank"),
+                    *play,
+                    html.Div(
+                        [
+                            html.H3(
+                                track.name,
+                                className="track-title",
+                                **{"data-track-id": track.track_id},
+                            ),
+                            html.Div(
+                                [
+                                    html.Span(
+                                        track.artist_name,
+                                        className="track-artist",
+                                        **{"data-artist-id": str(track.artist_id)},
+                                    ),
+                                    f" · {_meta(track)}",
+                                ],
+                                className="track-meta",
+                            ),
+                        ],
+                        className="track-text",
+                    ),
+                    feedback_buttons(track.track_id, track.artist_name),
+                ],
+                className="track-main",
+            ),
+            html.Div(
+                track.reasons[0] if track.reasons else "",
+                className="track-reason",
+                title="\n".join(track.reasons),
+            ),
+        ],
+        className=card_class(marked),
+        id={"type": CARD_TYPE, "track": track.track_id},
     )
 
 
-def track_list(tracks: Sequence[RecommendedTrack], embed_first: bool = True) -> html.Div:
+def track_list(tracks: Sequence[RecommendedTrack]) -> list[html.Div]:
+    """The list's children: one card per track, ranked from 1."""
+    return [track_card(t, i + 1) for i, t in enumerate(tracks)]
+
+
+def mark_card(patch: Patch, index: int, kind: str) -> None:
+    """Mark the card at ``index`` of a list's children as liked / favourited, in place."""
+    patch[index]["props"]["className"] = card_class(kind)
+
+
+def player() -> html.Div:
+    """The page's one Spotify player, opened by a card's play button (see ``PLAYER_OPEN_JS``)."""
     return html.Div(
-        [track_card(t, i + 1, embed=embed_first and i == 0) for i, t in enumerate(tracks)],
-        className="track-list",
+        [
+            html.Button(
+                id=PLAYER_CLOSE_ID,
+                className="btn-close track-player-close",
+                title="Close the player",
+                n_clicks=0,
+                **{"aria-label": "Close the player"},
+            ),
+            html.Iframe(
+                id=PLAYER_ID,
+                className="spotify-embed",
+                title="Spotify player",
+                allow="encrypted-media",
+            ),
+        ],
+        id=PLAYER_BOX_ID,
+        className="track-player",
+        hidden=True,
+    )
+
+
+# Opening and closing the player is pure UI state: it never leaves the browser.
+PLAYER_OPEN_JS = """
+function (plays, closes) {
+    const EMBED = EMBED_PREFIX;
+    const ctx = dash_clientside.callback_context;
+    const none = dash_clientside.no_update;
+    const trigger = (ctx.triggered[0] || {});
+    if (!trigger.value) { return [none, none]; }
+    if (trigger.prop_id.startsWith("track-player-close")) { return ["", true]; }
+    const id = JSON.parse(trigger.prop_id.slice(0, trigger.prop_id.lastIndexOf(".")));
+    return [EMBED + encodeURIComponent(id.track), false];
+}
+""".replace("EMBED_PREFIX", json.dumps(spotify_embed_url("")))  # the one spelling, music.links
+
+
+def play_inputs() -> tuple[Input, Input]:
+    return (
+        Input({"type": PLAY_TYPE, "track": ALL}, "n_clicks"),
+        Input(PLAYER_CLOSE_ID, "n_clicks"),
     )

@@ -1,8 +1,12 @@
 """Home: live recommendations with feedback buttons, adventurousness, listeners like you, taste.
 
-A click on a feedback button records it (``services.feedback``) and bumps a counter; the list and
-the side panel listen to that counter and ask the services again, which read the new feedback from
-the database, so the list changes at once without a reload or a retrain.
+The list stays put under the user's cursor. A click on a feedback button becomes one small action
+in the browser (``home-action``); the server records it and answers with a ``Patch`` of the list:
+a like or favourite marks its card in place, a skip or ban replaces only the cards it removes,
+and a note says how many new picks the feedback brought ("3 new picks since you liked X"). The
+whole list is rebuilt only on arrival, on "Refresh" and when the dial moves, and the side panel
+only on arrival; each user action reads the listener's state once (``home_feed.home_view`` /
+``record_and_update``).
 """
 
 from __future__ import annotations
@@ -13,31 +17,53 @@ from typing import Any
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import Input, Output, Patch, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 from flask_login import current_user
 
 from dashapp.components.empty_state import empty_state
-from dashapp.components.feedback_buttons import FEEDBACK_INPUT
-from dashapp.components.track_card import track_list
-from dashapp.services import feedback, insights, playlists, profile, recommendations
+from dashapp.components.feedback_buttons import FEEDBACK_ACTION_JS, FEEDBACK_INPUT
+from dashapp.components.home_panel import listeners_card, playlists_card, taste_card
+from dashapp.components.track_card import (
+    PLAYER_BOX_ID,
+    PLAYER_ID,
+    PLAYER_OPEN_JS,
+    mark_card,
+    play_inputs,
+    player,
+    track_card,
+    track_list,
+)
+from dashapp.services import feedback, home_feed, insights, playlists, profile, recommendations
 
 dash.register_page(__name__, path="/", title="Home · Mixmap")
 
 RECOMMENDATIONS_SHOWN = 20
-TICK_ID = "home-feedback-tick"
 PAGE_VIEW_ID = "home-page-view"
+ACTION_ID = "home-action"  # the clicked feedback button, as {track, kind, seq}
+SHOWN_ID = "home-shown"  # the track ids on screen, in order (what a Patch indexes)
+LIST_ID = "home-list"
+CHANGES_ID = "home-changes"
+REFRESH_ID = "home-refresh"
+SIDE_PANEL_ID = "home-side-panel"
+ACTION_WORDS = {
+    "like": "liked",
+    "favourite": "favourited",
+    "skip": "skipped",
+    "ban_track": "banned",
+    "ban_artist": "banned the artist of",
+}
 DIAL_INPUT_ID = "adventurousness-input"
 DIAL_STEP = 0.05  # the clientside snap below rounds to twentieths to match
 
 
-def click_event_id(page_view: str | None, tick: int | None, button: dict, clicks: Any) -> str:
+def click_event_id(page_view: str | None, track_id: str, kind: str, seq: Any) -> str:
     """One id per click: the same callback delivered twice records one event.
 
-    A page view, the feedback count so far (each recorded click re-renders the buttons) and the
-    button's own click count single out a click; hashed to fit the 64-character column.
+    A page view and the click's number on that page (``seq``, counted in the browser) single out
+    a click; the button is part of it too. Hashed to fit the 64-character column.
     """
-    raw = f"{page_view}|{tick}|{button.get('track')}|{button.get('kind')}|{clicks}"
+    raw = f"{page_view}|{seq}|{track_id}|{kind}"
     return "home-" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
@@ -134,14 +160,30 @@ def layout(**_query: Any) -> html.Div:
     prefs = profile.preferences(user_id)
     return html.Div(
         [
-            dcc.Store(id=TICK_ID, data=0),
             dcc.Store(id=PAGE_VIEW_ID, data=uuid.uuid4().hex),
+            dcc.Store(id=ACTION_ID),
+            dcc.Store(id=SHOWN_ID, data=[]),
             *([onboarding_banner()] if profile.needs_onboarding(user_id) else []),
             dbc.Row(
                 [
                     dbc.Col(
                         [
-                            html.H1("Your recommendations", className="h4"),
+                            html.Div(
+                                [
+                                    html.H1("Your recommendations", className="h4 mb-0 me-auto"),
+                                    html.Span(id=CHANGES_ID, className="small text-secondary"),
+                                    dbc.Button(
+                                        [html.I(className="bi bi-arrow-clockwise me-1"), "Refresh"],
+                                        id=REFRESH_ID,
+                                        n_clicks=0,
+                                        size="sm",
+                                        color="primary",
+                                        outline=True,
+                                        title="Refresh picks",
+                                    ),
+                                ],
+                                className="d-flex align-items-center gap-2 mb-2 flex-wrap",
+                            ),
                             adventurousness_slider(prefs.adventurousness),
                             html.Div(id="adventurousness-saved", hidden=True),
                             dbc.Alert(
@@ -149,16 +191,18 @@ def layout(**_query: Any) -> html.Div:
                                 is_open=False,
                                 dismissable=True,
                                 color="success",
-                                className="py-2",
+                                className="py-1 small",
                             ),
-                            dcc.Loading(html.Div(id="home-recommendations"), delay_show=200),
+                            html.Div(
+                                html.P("Finding your picks…", className="text-secondary small"),
+                                id=LIST_ID,
+                                className="track-list",
+                            ),
+                            player(),
                         ],
                         lg=8,
                     ),
-                    dbc.Col(
-                        dcc.Loading(html.Div(id="home-side-panel"), delay_show=200),
-                        lg=4,
-                    ),
+                    dbc.Col(html.Div(id=SIDE_PANEL_ID), lg=4),
                 ]
             ),
         ],
@@ -166,44 +210,98 @@ def layout(**_query: Any) -> html.Div:
     )
 
 
+# Pure UI state stays in the browser: which button was clicked (one small value for the server
+# instead of the click counts of all 100 buttons) and the player opening and closing.
+dash.clientside_callback(
+    FEEDBACK_ACTION_JS, Output(ACTION_ID, "data"), FEEDBACK_INPUT, State(ACTION_ID, "data")
+)
+dash.clientside_callback(
+    PLAYER_OPEN_JS,
+    Output(PLAYER_ID, "src"),
+    Output(PLAYER_BOX_ID, "hidden"),
+    *play_inputs(),
+    prevent_initial_call=True,
+)
+
+
 @callback(
-    Output(TICK_ID, "data"),
+    Output(LIST_ID, "children"),
+    Output(SHOWN_ID, "data"),
+    Output(CHANGES_ID, "children"),
+    Output(SIDE_PANEL_ID, "children"),
+    Input(REFRESH_ID, "n_clicks"),
+    Input("adventurousness", "value"),
+)
+def show_home(_refreshes: int | None, adventurousness: float | None):
+    """The whole list: on arrival (with the side panel), on "Refresh" and on a new dial value."""
+    user_id = _user_id()
+    arriving = ctx.triggered_id is None
+    view = home_feed.home_view(
+        user_id,
+        k=RECOMMENDATIONS_SHOWN,
+        adventurousness=adventurousness,
+        with_listeners=arriving,
+    )
+    shown = [t.track_id for t in view.picks.tracks] if view.picks.status == "ok" else []
+    # The side panel (taste, playlists) changes slowly: drawn once per visit, not per refresh.
+    side = side_panel(user_id, view.listeners) if arriving else no_update
+    return render_recommendations(view.picks), shown, "", side
+
+
+def side_panel(user_id: int, listeners: list[recommendations.ListenerLikeYou]) -> list[dbc.Card]:
+    return [
+        listeners_card(listeners),
+        taste_card(insights.taste_summary(user_id)),
+        playlists_card(playlists.list_playlists(user_id, curated_limit=0)[0]),
+    ]
+
+
+@callback(
+    Output(LIST_ID, "children", allow_duplicate=True),
+    Output(SHOWN_ID, "data", allow_duplicate=True),
+    Output(CHANGES_ID, "children", allow_duplicate=True),
     Output("feedback-toast", "children"),
     Output("feedback-toast", "color"),
     Output("feedback-toast", "is_open"),
-    FEEDBACK_INPUT,
-    State(TICK_ID, "data"),
+    Input(ACTION_ID, "data"),
+    State(SHOWN_ID, "data"),
     State(PAGE_VIEW_ID, "data"),
+    State("adventurousness", "value"),
     prevent_initial_call=True,
 )
-def record_click(_clicks: list[int | None], tick: int | None, page_view: str | None):
-    # A re-rendered list inserts fresh buttons (n_clicks 0), which also fires this: skip those.
-    if not isinstance(ctx.triggered_id, dict) or not any(t["value"] for t in ctx.triggered):
+def act_on_card(action: Any, shown: Any, page_view: str | None, adventurousness: float | None):
+    """One feedback click: record it, then change only the cards it concerns."""
+    if not isinstance(action, dict) or not action.get("seq"):
         raise PreventUpdate
-    track_id, kind = ctx.triggered_id["track"], ctx.triggered_id["kind"]
+    track_id, kind = str(action.get("track")), str(action.get("kind"))
     try:
-        outcome = feedback.record_feedback(
+        outcome, change = home_feed.record_and_update(
             _user_id(),
+            shown,
             track_id,
             kind,
-            context="home",
-            event_id=click_event_id(page_view, tick, ctx.triggered_id, ctx.triggered[0]["value"]),
+            event_id=click_event_id(page_view, track_id, kind, action.get("seq")),
+            adventurousness=adventurousness,
         )
-    except feedback.FeedbackError as error:
-        return dash.no_update, str(error), "danger", True
-    return (tick or 0) + 1, outcome.message, "success", True
+    except (feedback.FeedbackError, recommendations.RecommendationError) as error:
+        return no_update, no_update, no_update, str(error), "danger", True
+    if change.status != "ok":
+        return no_update, no_update, no_update, outcome.message, "success", True
+    patch = Patch()
+    for index, track in change.replaced.items():
+        patch[index] = track_card(track, index + 1)
+    for index, marked in change.marked.items():
+        mark_card(patch, index, marked)
+    note = changes_note(change.new_picks, kind, outcome.track_name)
+    return patch, change.shown, note, outcome.message, "success", True
 
 
-@callback(
-    Output("home-recommendations", "children"),
-    Input(TICK_ID, "data"),
-    Input("adventurousness", "value"),
-)
-def show_recommendations(_tick: int, adventurousness: float | None) -> Any:
-    result = recommendations.for_user(
-        _user_id(), k=RECOMMENDATIONS_SHOWN, adventurousness=adventurousness
-    )
-    return render_recommendations(result)
+def changes_note(new_picks: int, kind: str, track_name: str) -> str:
+    """ "3 new picks since you liked “Song”": what "Refresh" would bring in now."""
+    if not new_picks:
+        return ""
+    picks = "new pick" if new_picks == 1 else "new picks"
+    return f"{new_picks} {picks} since you {ACTION_WORDS.get(kind, 'rated')} “{track_name}”"
 
 
 def render_recommendations(result: recommendations.RecommendationList) -> Any:
@@ -229,101 +327,3 @@ def save_adventurousness(value: float | None) -> str:
     if value is None:
         raise PreventUpdate
     return str(profile.set_adventurousness(_user_id(), value))
-
-
-@callback(Output("home-side-panel", "children"), Input(TICK_ID, "data"))
-def show_side_panel(_tick: int) -> list[dbc.Card]:
-    user_id = _user_id()
-    return [
-        listeners_card(recommendations.listeners_like_you(user_id)),
-        taste_card(insights.taste_summary(user_id)),
-        playlists_card(playlists.list_playlists(user_id, curated_limit=0)[0]),
-    ]
-
-
-def _card(title: str, body: Any, card_id: str) -> dbc.Card:
-    return dbc.Card(
-        dbc.CardBody([html.H2(title, className="h6"), body]), className="mb-3", id=card_id
-    )
-
-
-def listeners_card(matches: list[recommendations.ListenerLikeYou]) -> dbc.Card:
-    if not matches:
-        body = html.P(
-            "Like or play a few tracks and we will find listeners who share your taste.",
-            className="text-secondary small mb-0",
-        )
-    else:
-        body = html.Ul(
-            [
-                html.Li(
-                    [
-                        html.Span(f"{m.similarity:.0%} alike", className="fw-semibold me-1"),
-                        html.Span(
-                            f"· {m.shared_tracks} shared tracks, {m.shared_artists} shared "
-                            f"artists" + (f" · into {m.cluster_name}" if m.cluster_name else ""),
-                            className="text-secondary",
-                        ),
-                    ],
-                    className="small",
-                )
-                for m in matches
-            ],
-            className="list-unstyled mb-0",
-        )
-    return _card("Listeners like you", body, "listeners-like-you")
-
-
-def _share_list(items: list[tuple[str, float]]) -> html.Ul:
-    return html.Ul(
-        [
-            html.Li([html.Span(label), html.Span(f"{share:.0%}", className="float-end")])
-            for label, share in items
-        ],
-        className="list-unstyled small mb-2",
-    )
-
-
-def taste_card(summary: insights.TasteSummary) -> dbc.Card:
-    if summary.listens == 0:
-        body = html.P("Your top genres and clusters appear here.", className="text-secondary small")
-    else:
-        body = html.Div(
-            [
-                html.Div("Genres", className="small text-secondary"),
-                _share_list(summary.top_genres),
-                *(
-                    [
-                        html.Div("Clusters", className="small text-secondary"),
-                        _share_list(summary.top_clusters),
-                    ]
-                    if summary.top_clusters
-                    else []
-                ),
-                dcc.Link("More in Insights", href="/insights", className="small"),
-            ]
-        )
-    return _card("Your taste", body, "taste-summary")
-
-
-def playlists_card(mine: list[playlists.PlaylistSummary]) -> dbc.Card:
-    if not mine:
-        body = html.P(
-            ["No playlists yet. ", dcc.Link("Make one", href="/playlists")],
-            className="small mb-0",
-        )
-    else:
-        body = html.Ul(
-            [
-                html.Li(
-                    [
-                        dcc.Link(p.name, href=f"/playlists?playlist={p.id}"),
-                        html.Span(f"{p.track_count} tracks", className="float-end text-secondary"),
-                    ],
-                    className="small",
-                )
-                for p in mine[:5]
-            ],
-            className="list-unstyled mb-0",
-        )
-    return _card("Your playlists", body, "playlists-summary")

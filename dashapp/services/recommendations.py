@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import pandas as pd
+from sqlalchemy.orm import Session
 
 from dashapp.services import model_store
 from dashapp.services.model_messages import NO_MODEL_YET
@@ -23,7 +24,7 @@ from db.queries import listeners
 from db.session import session_scope
 from ml.filters import TrackFilter
 from music.links import spotify_link
-from music.moods import QUADRANT_MOODS
+from music.moods import MOOD_LABELS, QUADRANT_MOODS
 from music.schema import Exclusions
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,11 @@ class ListenerLikeYou:
     cluster_name: str
 
 
+def mood_label(mood: str) -> str:
+    """A primary mood as the user reads it ("" for none)."""
+    return MOOD_LABELS.get(mood, mood) if mood else ""
+
+
 def spotify_url(track_id: str, source: str) -> str | None:
     return spotify_link(track_id, source)
 
@@ -131,12 +137,16 @@ class ListenerState:
 
 def listener_state(user_id: int) -> ListenerState:
     with session_scope() as session:
-        return ListenerState(
-            history=listeners.history(session, user_id, limit=HISTORY_LIMIT),
-            rated=listeners.rated_track_ids(session, user_id),
-            bans=listeners.bans(session, user_id),
-            preferences=listeners.preferences(session, user_id),
-        )
+        return read_listener_state(session, user_id)
+
+
+def read_listener_state(session: Session, user_id: int) -> ListenerState:
+    return ListenerState(
+        history=listeners.history(session, user_id, limit=HISTORY_LIMIT),
+        rated=listeners.rated_track_ids(session, user_id),
+        bans=listeners.bans(session, user_id),
+        preferences=listeners.preferences(session, user_id),
+    )
 
 
 def for_user(
@@ -152,8 +162,22 @@ def for_user(
     if adventurousness is not None:
         adventurousness = check_adventurousness(adventurousness)
     state = listener_state(user_id)
+    return recommend_for_state(
+        user_id, state, model_store.current(), k, adventurousness, track_filter, now
+    )
+
+
+def recommend_for_state(
+    user_id: int,
+    state: ListenerState,
+    model: LoadedModel | None,
+    k: int,
+    adventurousness: float | None,
+    track_filter: TrackFilter | None = None,
+    now: datetime | None = None,
+) -> RecommendationList:
+    """Recommendations from an already read listener state (one read per user action)."""
     chosen = state.preferences.adventurousness if adventurousness is None else adventurousness
-    model = model_store.current()
     if model is None:
         return RecommendationList("no_model", adventurousness=chosen, message=NO_MODEL_MESSAGE)
     from ml.recommender import Preferences
@@ -197,30 +221,41 @@ def describe(model: LoadedModel, recs: Sequence[Any]) -> list[RecommendedTrack]:
     """Join recommendations with the catalogue: names, genre, mood, cluster name, Spotify link."""
     tracks = model.catalogue
     names = list(model.bundle.cluster_names)
+    # Column arrays taken at the picks' positions: a label lookup per row cost ~1 ms each, and
+    # taking whole rows copies every column of the catalogue.
+    positions = tracks.index.get_indexer([r.track_id for r in recs])
+    found = positions[positions >= 0]
+    columns = {
+        name: tracks[name].to_numpy()[found] if name in tracks.columns else [None] * len(found)
+        for name in ("name", "artist_id", "artist_name", "genre", "source", "moods")
+    }
+    moods_column = columns["moods"]
     described = []
-    for rec in recs:
-        if rec.track_id not in tracks.index:
+    row = 0
+    for rec, position in zip(recs, positions, strict=True):
+        if position < 0:
             log.warning("model %s recommended unknown track %s", model.version, rec.track_id)
             continue
-        row = tracks.loc[rec.track_id]
         cluster = int(rec.cluster)
-        moods = tuple(row["moods"]) if "moods" in row and isinstance(row["moods"], tuple) else ()
+        moods = tuple(moods_column[row]) if isinstance(moods_column[row], tuple) else ()
+        genre = columns["genre"][row]
         described.append(
             RecommendedTrack(
                 track_id=str(rec.track_id),
-                name=str(row["name"]),
-                artist_id=int(row["artist_id"]),
-                artist_name=str(row["artist_name"]),
-                genre=str(row["genre"]) if pd.notna(row["genre"]) else "",
+                name=str(columns["name"][row]),
+                artist_id=int(columns["artist_id"][row]),
+                artist_name=str(columns["artist_name"][row]),
+                genre=str(genre) if genre is not None and pd.notna(genre) else "",
                 mood=next((m for m in moods if m in QUADRANT_MOODS), ""),
                 moods=moods,
                 cluster=cluster,
                 cluster_name=names[cluster] if 0 <= cluster < len(names) else f"Cluster {cluster}",
                 score=float(rec.score),
                 reasons=tuple(rec.reasons),
-                spotify_url=spotify_url(str(rec.track_id), str(row.get("source", ""))),
+                spotify_url=spotify_url(str(rec.track_id), str(columns["source"][row] or "")),
             )
         )
+        row += 1
     return described
 
 
@@ -229,8 +264,14 @@ def listeners_like_you(user_id: int, k: int = 5) -> list[ListenerLikeYou]:
     model = model_store.current()
     if model is None:
         return []
-    state = listener_state(user_id)
-    if not state.history:
+    return listeners_for_state(model, listener_state(user_id), user_id, k)
+
+
+def listeners_for_state(
+    model: LoadedModel | None, state: ListenerState, user_id: int, k: int = 5
+) -> list[ListenerLikeYou]:
+    """``listeners_like_you`` from an already read listener state."""
+    if model is None or not state.history:
         return []
     try:
         # One more than asked, in case the user's own history was part of training.

@@ -100,6 +100,11 @@ def trained_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TrainedApp
         _train(model_dir)
     config = Config.for_testing(url, model_dir)
     config.WTF_CSRF_ENABLED = True  # the journeys post the real forms, tokens and all
+    # Every test signs up its own user from 127.0.0.1 against this one app: the per-address
+    # limits (10 sign-ups an hour) would refuse the eleventh. The limits have their own tests
+    # (tests/integration/security).
+    config.REGISTER_LIMIT_IP = "1000 per hour"
+    config.LOGIN_LIMIT_IP = "1000 per 15 minutes"
     server = create_app(config)
     trained = TrainedApp(server, url, model_dir)
     trained.activate()

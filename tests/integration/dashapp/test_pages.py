@@ -11,6 +11,8 @@ import json
 
 from plotly.utils import PlotlyJSONEncoder
 
+from bench.dash_wire import Dependencies
+from dashapp.components import track_card
 from dashapp.services import feedback, profile
 from tests.integration.dashapp.builders import add_user
 
@@ -32,62 +34,73 @@ def dash_update(client, output: str, inputs: list, state: list | None = None, ch
     return client.post("/_dash-update-component", json=payload)
 
 
-def recommendations_request(client, adventurousness=0.5):
-    return dash_update(
+def home_call(client, output: str, trigger: str, values: dict, changed: dict):
+    """A Home callback as the renderer posts it, built from the app's own callback map."""
+    dependencies = client.get("/_dash-dependencies")
+    if dependencies.status_code != 200:  # no session: the map is guarded too; post bare
+        body = {"output": output, "inputs": [], "changedPropIds": []}
+        return client.post("/_dash-update-component", json=body)
+    callback = Dependencies(dependencies.json).find(output, trigger=trigger)
+    return client.post("/_dash-update-component", json=callback.body(values, changed))
+
+
+def recommendations_request(client, adventurousness=0.5, refreshes=0):
+    return home_call(
         client,
-        "home-recommendations.children",
-        [
-            {"id": "home-feedback-tick", "property": "data", "value": 0},
-            {"id": "adventurousness", "property": "value", "value": adventurousness},
-        ],
+        "home-list.children",
+        "home-refresh.n_clicks",
+        {"adventurousness.value": adventurousness},
+        {"home-refresh.n_clicks": refreshes},
     )
 
 
-def feedback_click(client, track_id: str, kind: str, tick: int = 0, page_view: str = "view-1"):
-    button = {"kind": kind, "track": track_id, "type": "feedback"}
-    return client.post(
-        "/_dash-update-component",
-        json={
-            "output": "..home-feedback-tick.data...feedback-toast.children..."
-            "feedback-toast.color...feedback-toast.is_open..",
-            "outputs": [
-                {"id": "home-feedback-tick", "property": "data"},
-                {"id": "feedback-toast", "property": "children"},
-                {"id": "feedback-toast", "property": "color"},
-                {"id": "feedback-toast", "property": "is_open"},
-            ],
-            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
-            "state": [
-                {"id": "home-feedback-tick", "property": "data", "value": tick},
-                {"id": "home-page-view", "property": "data", "value": page_view},
-            ],
-            "changedPropIds": [
-                json.dumps(button, separators=(",", ":"), sort_keys=True) + ".n_clicks"
-            ],
+def feedback_click(client, track_id: str, kind: str, seq=1, page_view="view-1", shown=None):
+    return home_call(
+        client,
+        "feedback-toast.children",
+        "home-action.data",
+        {
+            "home-shown.data": shown or [],
+            "home-page-view.data": page_view,
+            "adventurousness.value": 0.5,
         },
+        {"home-action.data": {"track": track_id, "kind": kind, "seq": seq}},
     )
 
 
-def track_ids_in(response) -> list[str]:
-    text = response.get_data(as_text=True)
-    ids = []
-    for part in text.split('"track":"')[1:]:
-        track = part.split('"', 1)[0]
-        if track not in ids:
-            ids.append(track)
-    return ids
+def shown_after(response) -> list[str]:
+    return response.json["response"]["home-shown"]["data"]
 
 
-def test_home_lists_recommendations_and_a_like_removes_the_track(logged_in, fake_model):
+def test_home_lists_recommendations_and_a_like_keeps_and_marks_the_card(logged_in, fake_model):
     client, user_id = logged_in
-    before = track_ids_in(recommendations_request(client))
+    listed = recommendations_request(client)
+    before = shown_after(listed)
     assert before[:3] == ["trk00", "trk01", "trk02"]
-    clicked = feedback_click(client, "trk00", "like")
+    clicked = feedback_click(client, "trk01", "like", shown=before)
     assert clicked.status_code == 200, clicked.data
     assert "Liked" in clicked.get_data(as_text=True)
-    after = track_ids_in(recommendations_request(client))
-    assert "trk00" not in after
-    assert [e.track_id for e in profile_history(user_id)] == ["trk00"]
+    # The list keeps its order; only the liked card's class changes (a Patch, not a new list).
+    assert shown_after(clicked) == before
+    operations = clicked.json["response"]["home-list"]["children"]["operations"]
+    assert [(op["location"], op["params"]["value"]) for op in operations] == [
+        ([1, "props", "className"], track_card.card_class("like"))
+    ]
+    # A refresh on request leaves out what the user has rated.
+    assert "trk01" not in shown_after(recommendations_request(client, refreshes=1))
+    assert [e.track_id for e in profile_history(user_id)] == ["trk01"]
+
+
+def test_a_skip_replaces_only_the_skipped_card(logged_in, fake_model):
+    client, _ = logged_in
+    before = shown_after(recommendations_request(client))
+    clicked = feedback_click(client, before[2], "skip", shown=before)
+    after = shown_after(clicked)
+    assert len(after) == len(before)
+    assert [i for i, (a, b) in enumerate(zip(before, after, strict=True)) if a != b] == [2]
+    assert after[2] not in before
+    operations = clicked.json["response"]["home-list"]["children"]["operations"]
+    assert [op["location"] for op in operations] == [[2]]
 
 
 def test_a_home_click_delivered_twice_is_recorded_once(logged_in, fake_model):
@@ -96,7 +109,7 @@ def test_a_home_click_delivered_twice_is_recorded_once(logged_in, fake_model):
     assert feedback_click(client, "trk00", "play").status_code == 200
     assert feedback_click(client, "trk00", "play").status_code == 200
     assert len(profile_history(user_id)) == 1
-    assert feedback_click(client, "trk00", "play", tick=1).status_code == 200  # a new click
+    assert feedback_click(client, "trk00", "play", seq=2).status_code == 200  # a new click
     assert len(profile_history(user_id)) == 2
 
 
@@ -148,7 +161,7 @@ def test_insights_callback_renders_empty_states_for_a_new_user(logged_in, no_mod
 def test_dash_callbacks_refuse_a_request_without_a_session(client):
     response = client.post(
         "/_dash-update-component",
-        json={"output": "home-recommendations.children", "inputs": [], "changedPropIds": []},
+        json={"output": "home-list.children", "inputs": [], "changedPropIds": []},
     )
     assert response.status_code == 401
     assert b"track" not in response.data
@@ -184,7 +197,7 @@ def test_recommendations_callback_only_ever_uses_the_session_user(logged_in, fak
     other = add_user("eve@example.com")
     feedback.record_feedback(other, "trk00", feedback.BAN_ARTIST)
     profile.save_preferences(other, genres=["rap"])
-    ids = track_ids_in(recommendations_request(client))
+    ids = shown_after(recommendations_request(client))
     assert "trk00" in ids  # Eve's ban is not applied to Ada
     assert fake_model.recommender.calls[-1]["preferences"].genres == ()
 
@@ -216,7 +229,7 @@ def test_every_page_layout_renders_for_a_logged_in_user(app, logged_in, fake_mod
         assert "onboarding-banner" in rendered_json(home.layout())
         bans = rendered_json(profile_page.layout())
         assert "Song 0-0" in bans
-        panel = rendered_json(home.show_side_panel(0))
+        panel = rendered_json(home.side_panel(user_id, []))
         assert "Listeners like you" in panel and "Your playlists" in panel
     finally:
         context.pop()
@@ -256,3 +269,15 @@ def test_admin_page_is_for_admins_only(app, logged_in, no_model):
         assert "No model version yet" in page and "no model loaded" in page
     finally:
         context.pop()
+
+
+def test_the_side_panel_is_drawn_on_arrival_not_on_every_refresh(logged_in, fake_model):
+    client, _ = logged_in
+    callback = Dependencies(client.get("/_dash-dependencies").json).find(
+        "home-list.children", trigger="home-refresh.n_clicks"
+    )
+    values = {"adventurousness.value": 0.5}
+    arrival = client.post("/_dash-update-component", json=callback.body(values)).json
+    assert "Listeners like you" in json.dumps(arrival["response"]["home-side-panel"])
+    refresh = recommendations_request(client, refreshes=1).json["response"]
+    assert "home-side-panel" not in refresh and refresh["home-shown"]["data"]

@@ -34,6 +34,9 @@ def test_the_csp_allows_exactly_dashs_inline_scripts(app):
         assert digest in script_src
     assert "'unsafe-inline'" not in script_src
     assert "object-src 'none'" in policy
+    # Home's player may embed Spotify's and nothing else (default-src 'self' would block it).
+    frame_src = next(d for d in policy.split("; ") if d.startswith("frame-src"))
+    assert frame_src == "frame-src 'self' https://open.spotify.com"
 
 
 def test_production_sends_hsts_and_answers_only_its_own_hosts(sqlite_database_url, tmp_path):

@@ -6,7 +6,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from ml.feedback import TrackWeights
-from ml.listeners import ListenerModel, taste_vector, top_indices, unit_rows
+from ml.listeners import ListenerModel, cover_groups, taste_vector, top_indices, unit_rows
 from music.schema import HistoryEvent, InteractionKind
 
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -102,6 +102,32 @@ def test_listeners_like_you_share_your_genre(world):
     assert all(match.listener.startswith("user:latin") for match in matches)
     assert [m.similarity for m in matches] == sorted((m.similarity for m in matches), reverse=True)
     assert model.cluster_of(taste) == matches[0].cluster
+
+
+def test_listeners_like_you_cover_a_side_taste_in_proportion(world):
+    # Issue 12: a listener whose taste is ~60 % latin and ~40 % ambient saw five neighbours of
+    # one kind. Grouped by the tracks' genre, the five now follow the split, each described by
+    # the genre most of their own listening is in.
+    catalogue, features, _, model = world
+    history = history_of(catalogue, "latin", 12) + history_of(catalogue, "ambient", 8)
+    weights = model.history_weights(history)
+    taste = taste_vector(weights, unit_rows(features))
+    genres = list(GENRES)
+    groups = np.array([genres.index(g) for g in catalogue["genre"]])
+    plain = model.listeners_like_you(history, k=5, taste=taste)
+    assert all(m.listener.startswith("user:latin") for m in plain)  # what the issue saw
+    covered = model.listeners_like_you(history, k=5, taste=taste, track_groups=groups)
+    kinds = [m.listener.split(":")[1].split("-")[0] for m in covered]
+    assert sorted(kinds) == ["ambient", "ambient", "latin", "latin", "latin"]
+    assert [genres[m.cluster] for m in covered] == kinds
+    assert [m.similarity for m in covered] == sorted((m.similarity for m in covered), reverse=True)
+
+
+def test_cover_groups_fills_slots_no_group_can_take_with_the_best_left():
+    # Group 1 has half the history but only one candidate: its other slots go to the best rest.
+    chosen = cover_groups(np.array([0, 0, 0, 1, 0, 0]), np.array([0.5, 0.5]), k=4)
+    assert chosen.tolist() == [0, 1, 2, 3]
+    assert cover_groups(np.array([2, 2]), np.array([1.0]), k=5).tolist() == [0, 1]
 
 
 def test_a_listener_is_not_its_own_neighbour_when_excluded(world):
