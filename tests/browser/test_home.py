@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import new_email
+from tests.browser.accounts import new_email
 from tests.browser.test_journeys import WAIT, cards, click_feedback, register, wait_for
 
 DESKTOP = (1440, 900)

@@ -33,6 +33,9 @@ pytestmark = pytest.mark.postgres
 BIN = Path(sys.executable).parent
 RELOAD_SECONDS = 1
 RETRAIN_AFTER = 6
+# A reload interval plus the time a busy 2-core machine takes to fetch, check and unpickle the
+# model in both processes (10 s was exceeded once in a full run beside other test suites).
+DELIVERY_SLACK = 20
 # Loopback ports inside this test's range; a clash fails fast at bind time.
 WEB_PORTS = (int(os.environ.get("MULTI_DYNO_PORT", "8111")), 0)
 PASSWORD = "a long enough password"
@@ -207,9 +210,9 @@ def test_two_web_dynos_and_a_worker_share_models_only_through_postgresql(platfor
     _wait(
         "both web processes to serve the retrained model",
         lambda: _versions(ports) == (second, second),
-        RELOAD_SECONDS + 10,
+        RELOAD_SECONDS + DELIVERY_SLACK,
     )
-    assert time.monotonic() - activated <= RELOAD_SECONDS + 10
+    assert time.monotonic() - activated <= RELOAD_SECONDS + DELIVERY_SLACK
 
     # A rollback written to the database by another process (`ml rollback` calls this same
     # service; a one-off flask process here would only add its boot time) reaches both.
@@ -220,9 +223,9 @@ def test_two_web_dynos_and_a_worker_share_models_only_through_postgresql(platfor
     _wait(
         "both web processes to roll back",
         lambda: _versions(ports) == (first, first),
-        RELOAD_SECONDS + 10,
+        RELOAD_SECONDS + DELIVERY_SLACK,
     )
-    assert time.monotonic() - rolled_back <= RELOAD_SECONDS + 10
+    assert time.monotonic() - rolled_back <= RELOAD_SECONDS + DELIVERY_SLACK
 
     # Each process filled its own private cache from the database; nobody shared a folder.
     for name in ("web1", "web2", "worker"):  # (the worker's cache holds what it trained)
