@@ -34,8 +34,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.importers.catalogue import parse_catalogue
-from ml.evaluation import evaluate_ranker, sample_listeners, train_mixmap
+from ml.evaluation import evaluate_ranker, sample_listeners
 from ml.listeners import taste_vector, unit_rows
+from ml.mixmap_ranker import train_mixmap
 from ml.protocols import playlist_continuation
 from ml.recommender import Preferences, Recommender
 from ml.schema import HistoryEvent, InteractionKind

@@ -17,7 +17,8 @@ from dashapp.cli.ml import ml_group
 from db.importers.catalogue import parse_catalogue
 from db.importers.frames import CatalogueFrames
 from db.importers.hetrec import read_hetrec
-from ml.evaluation import markdown_table, run_protocol, verdict
+from ml.evaluation import markdown_table
+from ml.evaluation_run import run_protocol, verdict
 from ml.protocols import Protocol, lastfm_artists, playlist_continuation
 from ml.scoring_settings import SETTINGS_FILE, read_settings, write_settings
 from ml.tuning import tune_scoring_settings

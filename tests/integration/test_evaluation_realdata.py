@@ -13,7 +13,9 @@ from db.importers.catalogue import parse_catalogue
 from db.importers.frames import CatalogueFrames
 from db.importers.hetrec import read_hetrec
 from ml.baselines import CooccurrenceBaseline, PopularityBaseline, RandomBaseline
-from ml.evaluation import Candidate, run_protocol, train_mixmap
+from ml.evaluation import Candidate
+from ml.evaluation_run import run_protocol
+from ml.mixmap_ranker import train_mixmap
 from ml.protocols import lastfm_artists, playlist_continuation
 from tests.conftest import HETREC_DIR, TIDYTUESDAY_CSV, require_shared_data
 

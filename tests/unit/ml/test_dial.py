@@ -24,7 +24,7 @@ def test_the_lever_is_silent_at_the_default_and_turns_popularity_around(bundle):
     without = Recommender.from_bundle(bundle, weights=replace(ScoringWeights(), dial_popularity=0))
     # At the default 0.5 the tuned settings keep their meaning.
     assert np.allclose(with_lever.relevance(weights), without.relevance(weights))
-    percentile = with_lever._popularity
+    percentile = with_lever.index.popularity
     for dial, sign in ((0.0, +1), (1.0, -1)):
         extra = with_lever.relevance(weights, adventurousness=dial) - without.relevance(
             weights, adventurousness=dial
