@@ -83,7 +83,7 @@ def baseline_candidates(seed: int = 0) -> list[Candidate]:
         ),
         Candidate(
             "EASE^R",
-            [lambda r=r: EaseBaseline(regularization=r) for r in (10.0, 100.0, 500.0)],
+            [lambda r=r: EaseBaseline(regularization=r) for r in (10.0, 100.0, 500.0, 1000.0)],
         ),
     ]
 

@@ -119,51 +119,32 @@ class MixmapRanker:
 
 
 # Scoring-weight variants of Mixmap tried on validation (ml.recommender.ScoringWeights fields);
-# none needs retraining. A first validation run showed the artist term is the big lever for
-# playlists (curators put several tracks of an artist in one playlist), hence its range.
+# none needs retraining. The grid of the earlier runs (docs/EVALUATION.md, 21 entries) was cut to
+# the defaults, each protocol's earlier validation winner and its nearest rivals, plus the RP3beta
+# walk terms (issue #11), whose settings were picked on a seeded 300-user validation sample.
+_PLAYLIST_BEST = {"artist": 3.0, "listening_cooccurrence": 0.0}
+_HISTORY_BEST = {
+    "collaborative": 3.0,
+    "collaborative_artist": 2.0,
+    "listening_cooccurrence": 4.0,
+    "listening_locality": 0.5,
+}
+# RP3beta's own best settings on each protocol's validation: alpha 0.5, beta 0.3 on playlists;
+# on Last.fm alpha 1 with beta 0.45 (between the grid's 0.3 and 0.6) scored best blended.
+_PLAYLIST_WALK = {"walk_alpha": 0.5, "walk_beta": 0.3}
+_HISTORY_WALK = {"walk_alpha": 1.0, "walk_beta": 0.45}
 MIXMAP_GRID: tuple[dict[str, float], ...] = (
     {},
-    {"artist": 1.0},
-    {"artist": 2.0},
     {"artist": 3.0},
-    {"artist": 2.0, "cooccurrence": 1.2},
-    {"artist": 2.0, "collaborative": 1.2},
-    {"collaborative": 1.2, "collaborative_artist": 0.6},
-    # Last.fm's validation run favoured the collaborative terms (artists are the targets).
-    {"collaborative": 2.0, "collaborative_artist": 1.0},
-    {"collaborative": 3.0, "collaborative_artist": 2.0},
-    {"collaborative": 2.0, "collaborative_artist": 1.0, "cooccurrence": 0.0},
-    # The listening co-occurrence term (item-item over every training listener) is on at its
-    # default in all of the above; these switch it off for the earlier winners of each protocol
-    # (so they stay reachable exactly) or weigh it up, alone and with the collaborative terms.
-    {"artist": 3.0, "listening_cooccurrence": 0.0},
-    {"collaborative": 3.0, "collaborative_artist": 2.0, "listening_cooccurrence": 0.0},
-    {"artist": 3.0, "listening_cooccurrence": 2.0},
-    {"listening_cooccurrence": 2.0},
-    {"listening_cooccurrence": 4.0},
-    {"collaborative": 2.0, "collaborative_artist": 1.0, "listening_cooccurrence": 2.0},
+    _PLAYLIST_BEST,
     {"collaborative": 3.0, "collaborative_artist": 2.0, "listening_cooccurrence": 4.0},
-    # The locality exponent on that term's item cosines: above 1 strong links count more than
-    # many weak ones; below 1 the reverse.
-    {"listening_cooccurrence": 4.0, "listening_locality": 2.0},
-    {
-        "collaborative": 3.0,
-        "collaborative_artist": 2.0,
-        "listening_cooccurrence": 4.0,
-        "listening_locality": 0.5,
-    },
-    {
-        "collaborative": 3.0,
-        "collaborative_artist": 2.0,
-        "listening_cooccurrence": 4.0,
-        "listening_locality": 2.0,
-    },
-    {
-        "collaborative": 3.0,
-        "collaborative_artist": 2.0,
-        "listening_cooccurrence": 4.0,
-        "listening_locality": 3.0,
-    },
+    _HISTORY_BEST,
+    {**_PLAYLIST_BEST, **_PLAYLIST_WALK, "item_walk": 1.0},
+    {**_PLAYLIST_BEST, **_PLAYLIST_WALK, "item_walk": 3.0},
+    {**_PLAYLIST_BEST, **_PLAYLIST_WALK, "artist_walk": 1.0},
+    {**_HISTORY_BEST, **_HISTORY_WALK, "item_walk": 6.0},
+    {**_HISTORY_BEST, "walk_alpha": 0.75, "walk_beta": 0.45, "item_walk": 8.0},
+    {**_HISTORY_BEST, **_HISTORY_WALK, "item_walk": 6.0, "artist_walk": 3.0},
 )
 # The shown list (MMR, artist cap) is tried for the winner with these caps.
 RERANK_CAPS: tuple[int, ...] = (2, 5)

@@ -33,6 +33,7 @@ gets (``ml.served_ranker``), so the harness never reaches into the scoring steps
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -59,6 +60,17 @@ from ml.rerank import mmr
 from ml.schema import HistoryEvent
 from ml.scoring_settings import CONTEXTS, ScoringWeights, served_weights
 
+# Terms that pull towards what the request knows (history, playlist, onboarding choices).
+PULLING_TERMS: tuple[str, ...] = (
+    "content",
+    "collaborative",
+    "artist",
+    "cooccurrence",
+    "listening_cooccurrence",
+    "item_walk",
+    "artist_walk",
+    "preference",
+)
 # Re-exported: callers name the request types and weights through the recommender.
 __all__ = [
     "Exclusions",
@@ -338,11 +350,15 @@ class Recommender:
             if peak > 0:
                 terms["artist_walk"] = (w.artist_walk * walked / peak)[codes]
 
-        terms["popularity"] = self._popularity_term(w, a)
-
         if preference is not None:
             pull = w.cold_start_preference if cold else w.preference
             terms["preference"] = pull * preference
+
+        # The dial's levers are shares of how strongly this request's own evidence pulls (the
+        # peaks of the terms present): a full history and a cold start both keep their balance.
+        reach = sum(float(np.abs(terms[name]).max()) for name in PULLING_TERMS if name in terms)
+        terms["popularity"] = self._popularity_term(w, a, reach)
+        terms.update(self._dial_terms(w, a, reach, taste, weights, preferences))
 
         total = np.zeros(n, dtype=np.float32)
         for values in terms.values():
@@ -366,7 +382,7 @@ class Recommender:
             return -1
         return int(self.listeners.listener_index_.get_indexer([listener])[0])
 
-    def _popularity_term(self, w: ScoringWeights, a: float) -> np.ndarray:
+    def _popularity_term(self, w: ScoringWeights, a: float, reach: float) -> np.ndarray:
         # 1 at adventurousness 0, 0 at 2/3, -1/2 at 1: popular first when playing safe, the
         # long tail first when exploring.
         percentile = self.index.popularity
@@ -374,20 +390,38 @@ class Recommender:
         # The dial's own popularity lever (issue #11, bench/dial.py): zero at the default 0.5 (so
         # the settings tuned there keep their meaning), favouring the head below it and the long
         # tail above it, linearly, so popularity and distance move monotonically with the dial.
-        # Relative to the weight of the terms that pull towards the history, so the dial keeps
-        # its reach whatever weights ``ml tune`` chose (tuned history weights are ~3x defaults).
-        reach = (
-            w.content
-            + w.collaborative
-            + w.collaborative_artist
-            + w.artist
-            + w.cooccurrence
-            + w.listening_cooccurrence
-            + w.item_walk
-            + w.artist_walk
-        )
+        # Relative to the pull of the request's own evidence (``reach``), so the dial keeps its
+        # reach whatever weights ``ml tune`` chose (tuned history weights are ~3x defaults).
         lever = w.dial_popularity * reach * (1.0 - 2.0 * a)
         return term + lever * (percentile - 0.5)
+
+    def _dial_terms(
+        self,
+        w: ScoringWeights,
+        a: float,
+        reach: float,
+        taste: np.ndarray,
+        weights: TrackWeights,
+        preferences: Preferences,
+    ) -> dict[str, np.ndarray]:
+        """The dial's two other levers, both zero at the default 0.5 (bench/dial.py, issue #11).
+
+        Below 0.5 "familiar" pulls towards the taste vector itself (uncapped cosine), so
+        playing safe also means sounding like what you like, not only being popular. Above 0.5
+        "exploration" adds a per-listener uniform jitter, seeded by the request (the same
+        history gives the same list), so far-out lists of listeners with the same taste spread
+        over the long tail instead of all landing on its same few tracks.
+        """
+        terms: dict[str, np.ndarray] = {}
+        if a < 0.5 and w.dial_closeness and taste.any():
+            closeness = self.index.unit @ taste
+            terms["familiar"] = w.dial_closeness * reach * (1.0 - 2.0 * a) * closeness
+        if a > 0.5 and w.dial_exploration:
+            key = repr((weights.positive.tolist(), weights.negative.tolist(), preferences))
+            rng = np.random.default_rng(zlib.crc32(key.encode()))
+            jitter = rng.random(len(self.index), dtype=np.float32)
+            terms["exploration"] = w.dial_exploration * reach * (2.0 * a - 1.0) * jitter
+        return terms
 
     def _cluster_share(self, weights: TrackWeights, preference: np.ndarray | None) -> np.ndarray:
         index = self.index

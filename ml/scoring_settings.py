@@ -57,6 +57,10 @@ class ScoringWeights:
     # Extra popularity slope the adventurousness dial applies around its default of 0.5, as a
     # share of the summed weights of the history terms (content ... artist_walk).
     dial_popularity: float = 0.3
+    # The dial's pull towards the taste below 0.5 and its per-listener jitter above 0.5, the
+    # same kind of share (ml.recommender.Recommender._dial_terms).
+    dial_closeness: float = 0.0
+    dial_exploration: float = 0.0
     preference: float = 0.5
     cold_start_preference: float = 1.0
     # Content cosine is capped at 1 - band * adventurousness (the distance band).
