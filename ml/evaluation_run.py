@@ -182,3 +182,24 @@ def verdict(run: ProtocolRun, model: str = "Mixmap", seed: int = 0) -> list[str]
                 f"{paired_difference(ours, other, metric, seed)} (paired 95 % CI)"
             )
     return lines
+
+
+MIXMAP_ROWS: frozenset[str] = frozenset({"Mixmap", "Mixmap as served"})
+
+
+def margin_over_best(run: ProtocolRun, model: str = "Mixmap as served", seed: int = 0) -> list[str]:
+    """Per acceptance metric, ``model`` against the best baseline: relative margin and CI."""
+    ours = run.report(model)
+    baselines = [r for r in run.reports if r.model not in MIXMAP_ROWS]
+    lines = []
+    for metric in ("ndcg@10", "r-precision"):
+        if not baselines:
+            break
+        best = max(baselines, key=lambda r: r.mean(metric))
+        share = ours.mean(metric) / best.mean(metric) - 1.0 if best.mean(metric) else float("nan")
+        lines.append(
+            f"{model} vs the best baseline on {metric} ({best.model}, {best.mean(metric):.4f}): "
+            f"{ours.mean(metric):.4f}, {share:+.1%}; paired difference "
+            f"{paired_difference(ours, best, metric, seed)} (95 % CI)"
+        )
+    return lines

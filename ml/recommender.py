@@ -387,13 +387,17 @@ class Recommender:
         # long tail first when exploring.
         percentile = self.index.popularity
         term = w.popularity * (1.0 - 1.5 * a) * percentile
-        # The dial's own popularity lever (issue #11, bench/dial.py): zero at the default 0.5 (so
-        # the settings tuned there keep their meaning), favouring the head below it and the long
-        # tail above it, linearly, so popularity and distance move monotonically with the dial.
+        # The dial's own popularity lever (issue #11, bench/dial.py), zero at the default 0.5 so
+        # the settings tuned there keep their meaning. Below it, a linear slope towards the head.
+        # Above it, a pull towards a target percentile that slides from the middle to the tail
+        # (1 - a): a plain slope there sent cold-start picks (whose other terms tie over a whole
+        # genre) to the far tail as soon as the dial passed 0.5.
         # Relative to the pull of the request's own evidence (``reach``), so the dial keeps its
         # reach whatever weights ``ml tune`` chose (tuned history weights are ~3x defaults).
         lever = w.dial_popularity * reach * (1.0 - 2.0 * a)
-        return term + lever * (percentile - 0.5)
+        if a <= 0.5:
+            return term + lever * (percentile - 0.5)
+        return term + lever * np.abs(percentile - (1.0 - a))
 
     def _dial_terms(
         self,
@@ -420,7 +424,10 @@ class Recommender:
             key = repr((weights.positive.tolist(), weights.negative.tolist(), preferences))
             rng = np.random.default_rng(zlib.crc32(key.encode()))
             jitter = rng.random(len(self.index), dtype=np.float32)
-            terms["exploration"] = w.dial_exploration * reach * (2.0 * a - 1.0) * jitter
+            # Squared: the jitter grows faster than the popularity lever, so it spreads the far
+            # end's picks most, where listeners with one taste would otherwise share them.
+            spread = w.dial_exploration * reach * (2.0 * a - 1.0) ** 2
+            terms["exploration"] = spread * jitter
         return terms
 
     def _cluster_share(self, weights: TrackWeights, preference: np.ndarray | None) -> np.ndarray:
@@ -470,7 +477,12 @@ class Recommender:
         total = np.where(allowed, scored.total, -np.inf)
         pool = top_indices(total, max(w.pool_size, 3 * k))
         pool = pool[np.isfinite(total[pool])]
-        spread = 0.0 if scored.mode == "seed" else w.diversity_span * scored.adventurousness
+        # MMR's diversity grows with the dial up to its default 0.5 and no further: above it,
+        # MMR's pull away from the picks so far sent every far-out list to the same few
+        # outliers of the feature space (bench/dial.py: catalogue coverage fell at dial 1); the
+        # dial's own levers widen the list there instead.
+        dial = min(scored.adventurousness, 0.5)
+        spread = 0.0 if scored.mode == "seed" else w.diversity_span * dial
         chosen = mmr(
             pool,
             total[pool],

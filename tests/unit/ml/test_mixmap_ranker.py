@@ -103,3 +103,25 @@ def test_the_served_row_uses_the_artifacts_settings_through_the_public_path(prot
     # A play-count weight log1p(n) becomes n plays, so the history reads back the same.
     events = history_events(["a", "b"], np.log1p(np.array([4.0, 1.0])))
     assert [e.track_id for e in events] == ["a"] * 4 + ["b"]
+
+
+def test_the_served_row_is_compared_with_the_best_baseline(protocol):
+    from ml.evaluation_run import margin_over_best
+
+    candidates = [
+        Candidate("random", [lambda: RandomBaseline(0)]),
+        Candidate("most popular", [lambda: PopularityBaseline("spotify")]),
+    ]
+    run = run_protocol(
+        protocol,
+        "test",
+        candidates=candidates,
+        include_mixmap=False,
+        mixmap_trainer=quick_train,
+        served_scoring={"playlist": {"weights": {"artist": 3.0}, "source": "test"}},
+    )
+    lines = margin_over_best(run)
+    assert len(lines) == 2
+    for metric, line in zip(("ndcg@10", "r-precision"), lines, strict=True):
+        best = max(run.reports[:2], key=lambda r: r.mean(metric))
+        assert f"on {metric} ({best.model}, {best.mean(metric):.4f})" in line
