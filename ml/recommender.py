@@ -358,7 +358,7 @@ class Recommender:
         # peaks of the terms present): a full history and a cold start both keep their balance.
         reach = sum(float(np.abs(terms[name]).max()) for name in PULLING_TERMS if name in terms)
         terms["popularity"] = self._popularity_term(w, a, reach)
-        terms.update(self._dial_terms(w, a, reach, taste, weights, preferences))
+        terms.update(self._dial_terms(w, a, reach, taste))
 
         total = np.zeros(n, dtype=np.float32)
         for values in terms.values():
@@ -405,29 +405,15 @@ class Recommender:
         a: float,
         reach: float,
         taste: np.ndarray,
-        weights: TrackWeights,
-        preferences: Preferences,
     ) -> dict[str, np.ndarray]:
-        """The dial's two other levers, both zero at the default 0.5 (bench/dial.py, issue #11).
-
-        Below 0.5 "familiar" pulls towards the taste vector itself (uncapped cosine), so
-        playing safe also means sounding like what you like, not only being popular. Above 0.5
-        "exploration" adds a per-listener uniform jitter, seeded by the request (the same
-        history gives the same list), so far-out lists of listeners with the same taste spread
-        over the long tail instead of all landing on its same few tracks.
-        """
+        """Below 0.5 the dial's "familiar" lever pulls towards the taste vector itself
+        (uncapped cosine), so playing safe also means sounding like what you like, not only
+        being popular; zero at the default 0.5 (bench/dial.py, issue #11). Its counterpart
+        above 0.5, exploration, shuffles the shortlist (``_select``)."""
         terms: dict[str, np.ndarray] = {}
         if a < 0.5 and w.dial_closeness and taste.any():
             closeness = self.index.unit @ taste
             terms["familiar"] = w.dial_closeness * reach * (1.0 - 2.0 * a) * closeness
-        if a > 0.5 and w.dial_exploration:
-            key = repr((weights.positive.tolist(), weights.negative.tolist(), preferences))
-            rng = np.random.default_rng(zlib.crc32(key.encode()))
-            jitter = rng.random(len(self.index), dtype=np.float32)
-            # Squared: the jitter grows faster than the popularity lever, so it spreads the far
-            # end's picks most, where listeners with one taste would otherwise share them.
-            spread = w.dial_exploration * reach * (2.0 * a - 1.0) ** 2
-            terms["exploration"] = spread * jitter
         return terms
 
     def _cluster_share(self, weights: TrackWeights, preference: np.ndarray | None) -> np.ndarray:
@@ -477,15 +463,11 @@ class Recommender:
         total = np.where(allowed, scored.total, -np.inf)
         pool = top_indices(total, max(w.pool_size, 3 * k))
         pool = pool[np.isfinite(total[pool])]
-        # MMR's diversity grows with the dial up to its default 0.5 and no further: above it,
-        # MMR's pull away from the picks so far sent every far-out list to the same few
-        # outliers of the feature space (bench/dial.py: catalogue coverage fell at dial 1); the
-        # dial's own levers widen the list there instead.
-        dial = min(scored.adventurousness, 0.5)
-        spread = 0.0 if scored.mode == "seed" else w.diversity_span * dial
+        spread = 0.0 if scored.mode == "seed" else w.diversity_span * scored.adventurousness
+        pool, scores = self._explore(pool, total[pool], scored, w)
         chosen = mmr(
             pool,
-            total[pool],
+            scores,
             k,
             diversity=w.diversity_min + spread,
             unit=self.index.unit,
@@ -494,3 +476,24 @@ class Recommender:
             max_per_artist=w.max_per_artist,
         )
         return self._reasons.recommendations(np.asarray(chosen, dtype=np.int64), scored, citable)
+
+    def _explore(
+        self, pool: np.ndarray, scores: np.ndarray, scored: ScoredRequest, w: ScoringWeights
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The dial's exploration lever: above 0.5, a uniform jitter on the shortlist's scores,
+        up to ``dial_exploration`` x their spread at dial 1 (squared in the dial, so it grows
+        fastest at the far end). Only the listener's own shortlist is shuffled: jitter on the
+        whole catalogue let the tracks every history term points to win everyone's far-out
+        lists (bench/dial.py: coverage fell). Seeded by the request: a history gets one list.
+        """
+        a = scored.adventurousness
+        if a <= 0.5 or not w.dial_exploration or len(scores) < 2:
+            return pool, scores
+        request = (scored.weights.positive.tolist(), scored.weights.negative.tolist())
+        seed = [zlib.crc32(repr(request).encode()), zlib.crc32(repr(scored.preferences).encode())]
+        spread = float(scores.max() - scores.min())
+        jittered = scores + np.random.default_rng(seed).random(len(scores)) * (
+            w.dial_exploration * (2.0 * a - 1.0) ** 2 * spread
+        )
+        order = np.argsort(-jittered, kind="stable")  # mmr() takes the shortlist best first
+        return pool[order], jittered[order]

@@ -57,15 +57,16 @@ class ScoringWeights:
     # Extra popularity slope the adventurousness dial applies around its default of 0.5, as a
     # share of the summed weights of the history terms (content ... artist_walk).
     dial_popularity: float = 0.3
-    # The dial's pull towards the taste below 0.5 and its per-listener jitter above 0.5, the
-    # same kind of share (ml.recommender.Recommender._dial_terms).
-    dial_closeness: float = 0.0
-    dial_exploration: float = 0.0
+    # The dial's pull towards the taste below 0.5 (a share of the request's pull, like
+    # dial_popularity) and its seeded shuffle of the shortlist above 0.5 (a share of the
+    # shortlist's score spread at dial 1); both zero at 0.5. Chosen with bench/dial.py.
+    dial_closeness: float = 0.5
+    dial_exploration: float = 1.5
     preference: float = 0.5
     cold_start_preference: float = 1.0
     # Content cosine is capped at 1 - band * adventurousness (the distance band).
     distance_band: float = 0.5
-    # MMR trade-off: lambda = diversity_min + diversity_span * min(adventurousness, 0.5).
+    # MMR trade-off: lambda = diversity_min + diversity_span * adventurousness.
     diversity_min: float = 0.1
     diversity_span: float = 0.4
     max_per_artist: int = 2
