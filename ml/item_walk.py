@@ -25,9 +25,13 @@ from scipy import sparse
 class ItemWalk:
     """RP3beta scores over a fitted listener x track matrix (binary: a listener has a track)."""
 
-    def __init__(self, matrix: sparse.spmatrix) -> None:
-        self.matrix = sparse.csr_matrix(matrix)
-        self.matrix_csc = self.matrix.tocsc()
+    def __init__(
+        self, matrix: sparse.spmatrix, matrix_csc: sparse.csc_matrix | None = None
+    ) -> None:
+        # The listener model already keeps both layouts: pass them to share, not copy, them
+        # (web boot time and memory).
+        self.matrix = matrix if isinstance(matrix, sparse.csr_matrix) else sparse.csr_matrix(matrix)
+        self.matrix_csc = matrix_csc if matrix_csc is not None else self.matrix.tocsc()
         self.track_degree = np.diff(self.matrix_csc.indptr).astype(np.float64)
         self.listener_degree = np.diff(self.matrix.indptr).astype(np.float64)
 

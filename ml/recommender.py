@@ -112,8 +112,10 @@ class Recommender:
         self.feedback = feedback or (listeners.feedback if listeners is not None else None)
         self.exclude_heard = exclude_heard
         self.listeners = listeners
-        self._walk = ItemWalk(listeners.matrix_) if listeners is not None else None
-        self._artist_walk = ItemWalk(listeners.artist_matrix_) if listeners is not None else None
+        self._walk = self._artist_walk = None
+        if listeners is not None:
+            self._walk = ItemWalk(listeners.matrix_, listeners.matrix_csc_)
+            self._artist_walk = ItemWalk(listeners.artist_matrix_, listeners.artist_matrix_csc_)
         self._reasons = ReasonWriter(self.index, listeners)
         self._cooccurrence = self._prepare_cooccurrence(cooccurrence, len(self.index))
 
