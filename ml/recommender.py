@@ -29,11 +29,14 @@ The per-track arrays all of this reads are built once per model (``ml.catalogue_
 Every public entry point takes ``exclude_listener``: offline evaluation keeps the evaluated
 listener out of its own "listeners like you" and co-listening terms through the same path a user
 gets (``ml.served_ranker``), so the harness never reaches into the scoring steps.
+
+Over 400 lines on purpose: the scoring terms of ``_score`` read each other's intermediate
+arrays (taste, preference match, history weights, the request's pull); the parts with their own
+job (catalogue index, reasons, MMR, the dial's levers, the RP3beta walk) live in their modules.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -43,6 +46,7 @@ import pandas as pd
 from scipy import sparse
 
 from ml.catalogue_index import CatalogueIndex
+from ml.dial import explore, familiar_term, popularity_term
 from ml.feedback import FeedbackWeights, TrackWeights, summarise_history
 from ml.filters import TrackFilter
 from ml.item_walk import ItemWalk
@@ -359,8 +363,9 @@ class Recommender:
         # The dial's levers are shares of how strongly this request's own evidence pulls (the
         # peaks of the terms present): a full history and a cold start both keep their balance.
         reach = sum(float(np.abs(terms[name]).max()) for name in PULLING_TERMS if name in terms)
-        terms["popularity"] = self._popularity_term(w, a, reach)
-        terms.update(self._dial_terms(w, a, reach, taste))
+        terms["popularity"] = popularity_term(w, a, reach, index.popularity)
+        if a < 0.5 and w.dial_closeness and taste.any():
+            terms["familiar"] = familiar_term(w, a, reach, index.unit @ taste)
 
         total = np.zeros(n, dtype=np.float32)
         for values in terms.values():
@@ -383,40 +388,6 @@ class Recommender:
         if listener is None or self.listeners is None:
             return -1
         return int(self.listeners.listener_index_.get_indexer([listener])[0])
-
-    def _popularity_term(self, w: ScoringWeights, a: float, reach: float) -> np.ndarray:
-        # 1 at adventurousness 0, 0 at 2/3, -1/2 at 1: popular first when playing safe, the
-        # long tail first when exploring.
-        percentile = self.index.popularity
-        term = w.popularity * (1.0 - 1.5 * a) * percentile
-        # The dial's own popularity lever (issue #11, bench/dial.py), zero at the default 0.5 so
-        # the settings tuned there keep their meaning. Below it, a linear slope towards the head.
-        # Above it, a pull towards a target percentile that slides from the middle to the tail
-        # (1 - a): a plain slope there sent cold-start picks (whose other terms tie over a whole
-        # genre) to the far tail as soon as the dial passed 0.5.
-        # Relative to the pull of the request's own evidence (``reach``), so the dial keeps its
-        # reach whatever weights ``ml tune`` chose (tuned history weights are ~3x defaults).
-        lever = w.dial_popularity * reach * (1.0 - 2.0 * a)
-        if a <= 0.5:
-            return term + lever * (percentile - 0.5)
-        return term + lever * np.abs(percentile - (1.0 - a))
-
-    def _dial_terms(
-        self,
-        w: ScoringWeights,
-        a: float,
-        reach: float,
-        taste: np.ndarray,
-    ) -> dict[str, np.ndarray]:
-        """Below 0.5 the dial's "familiar" lever pulls towards the taste vector itself
-        (uncapped cosine), so playing safe also means sounding like what you like, not only
-        being popular; zero at the default 0.5 (bench/dial.py, issue #11). Its counterpart
-        above 0.5, exploration, shuffles the shortlist (``_select``)."""
-        terms: dict[str, np.ndarray] = {}
-        if a < 0.5 and w.dial_closeness and taste.any():
-            closeness = self.index.unit @ taste
-            terms["familiar"] = w.dial_closeness * reach * (1.0 - 2.0 * a) * closeness
-        return terms
 
     def _cluster_share(self, weights: TrackWeights, preference: np.ndarray | None) -> np.ndarray:
         index = self.index
@@ -466,7 +437,7 @@ class Recommender:
         pool = top_indices(total, max(w.pool_size, 3 * k))
         pool = pool[np.isfinite(total[pool])]
         spread = 0.0 if scored.mode == "seed" else w.diversity_span * scored.adventurousness
-        pool, scores = self._explore(pool, total[pool], scored, w)
+        pool, scores = explore(pool, total[pool], scored, w)
         chosen = mmr(
             pool,
             scores,
@@ -478,24 +449,3 @@ class Recommender:
             max_per_artist=w.max_per_artist,
         )
         return self._reasons.recommendations(np.asarray(chosen, dtype=np.int64), scored, citable)
-
-    def _explore(
-        self, pool: np.ndarray, scores: np.ndarray, scored: ScoredRequest, w: ScoringWeights
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The dial's exploration lever: above 0.5, a uniform jitter on the shortlist's scores,
-        up to ``dial_exploration`` x their spread at dial 1 (squared in the dial, so it grows
-        fastest at the far end). Only the listener's own shortlist is shuffled: jitter on the
-        whole catalogue let the tracks every history term points to win everyone's far-out
-        lists (bench/dial.py: coverage fell). Seeded by the request: a history gets one list.
-        """
-        a = scored.adventurousness
-        if a <= 0.5 or not w.dial_exploration or len(scores) < 2:
-            return pool, scores
-        request = (scored.weights.positive.tolist(), scored.weights.negative.tolist())
-        seed = [zlib.crc32(repr(request).encode()), zlib.crc32(repr(scored.preferences).encode())]
-        spread = float(scores.max() - scores.min())
-        jittered = scores + np.random.default_rng(seed).random(len(scores)) * (
-            w.dial_exploration * (2.0 * a - 1.0) ** 2 * spread
-        )
-        order = np.argsort(-jittered, kind="stable")  # mmr() takes the shortlist best first
-        return pool[order], jittered[order]
