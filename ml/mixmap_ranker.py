@@ -24,7 +24,6 @@ from ml.feedback import TrackWeights
 from ml.protocols import Listener, Protocol, Query, TrainingData
 from ml.recommender import Recommender, ScoringWeights
 from ml.served_ranker import ADVENTUROUSNESS, served_ranking
-from ml.training import TrainParams, train_model
 
 
 def training_events(data: TrainingData) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -61,6 +60,10 @@ def train_mixmap(data: TrainingData, **overrides: Any) -> Any:
     The map is a PCA projection: UMAP only places tracks on the map, ranking never reads it,
     and it is the slow stage. ``overrides`` are ``TrainParams`` fields (e.g. ``n_clusters``).
     """
+    # Imported here: the web process imports the CLI (and so this module) but must never load
+    # the trainer (tests/integration/test_web_process_imports.py).
+    from ml.training import TrainParams, train_model
+
     events, playlists = training_events(data)
     params = replace(TrainParams(embedding="pca"), **overrides)
     return train_model(data.catalogue, events, params, playlists=playlists)
