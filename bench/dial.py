@@ -34,8 +34,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from db.importers.catalogue import parse_catalogue
-from ml.evaluation import evaluate_ranker, sample_listeners, train_mixmap
+from ml.evaluation import evaluate_ranker, sample_listeners
 from ml.listeners import taste_vector, unit_rows
+from ml.mixmap_ranker import train_mixmap
 from ml.protocols import playlist_continuation
 from ml.recommender import Preferences, Recommender
 from ml.scoring_settings import read_settings
@@ -68,18 +69,18 @@ def picks_at(recommender: Recommender, dial: float, who: dict) -> list[int]:
         adventurousness=dial,
         exclude_listener=who["listener_id"],
     )
-    return recommender._ids.get_indexer([r.track_id for r in recs]).tolist()
+    return recommender.index.ids.get_indexer([r.track_id for r in recs]).tolist()
 
 
 def taste_of(recommender: Recommender, who: dict) -> np.ndarray:
     """The taste vector ``recommend`` scores against (history, else onboarding preferences)."""
     from ml.feedback import summarise_history
 
-    weights = summarise_history(who["history"], recommender._ids)
+    weights = summarise_history(who["history"], recommender.index.ids)
     if not weights.is_empty:
-        return taste_vector(weights, recommender._unit)
-    preference = recommender._preference_match(who["preferences"])
-    return unit_rows((preference @ recommender._unit / preference.sum())[None, :])[0]
+        return taste_vector(weights, recommender.index.unit)
+    preference = recommender.index.preference_match(who["preferences"])
+    return unit_rows((preference @ recommender.index.unit / preference.sum())[None, :])[0]
 
 
 def monotonic(values: list[float], direction: int) -> bool:
@@ -88,7 +89,7 @@ def monotonic(values: list[float], direction: int) -> bool:
 
 
 def measure(recommender: Recommender, group: list[dict]) -> dict:
-    popularity = recommender._popularity_raw
+    popularity = recommender.index.popularity_raw
     n = recommender.n_tracks
     per_dial = {dial: [picks_at(recommender, dial, who) for who in group] for dial in DIAL}
     tastes = [taste_of(recommender, who) for who in group]
@@ -100,7 +101,7 @@ def measure(recommender: Recommender, group: list[dict]) -> dict:
         picked = [p for lst in lists for p in lst]
         distance = np.mean(
             [
-                np.mean(1.0 - recommender._unit[lst] @ taste)
+                np.mean(1.0 - recommender.index.unit[lst] @ taste)
                 for lst, taste in zip(lists, tastes, strict=True)
                 if lst
             ]

@@ -6,7 +6,7 @@ A context is one way the app asks for tracks:
 - ``playlist``: playlist continuation / "suggest more" (``Recommender.continue_playlist``);
 - ``seed``: seed radio, tracks like one track (``Recommender.similar_tracks``).
 
-Each context carries overrides of ``ml.recommender.ScoringWeights`` fields (empty: the defaults)
+Each context carries overrides of ``ScoringWeights`` fields (empty: the defaults)
 and a ``source`` sentence ("defaults", or "tuned on <protocol> validation, seed S, <date>").
 ``flask ml tune`` chooses them on validation and writes them to ``SETTINGS_FILE`` (a small JSON
 file committed with the code, since tuning reads offline data sets a deployed dyno does not have);
@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,70 @@ CONTEXTS: tuple[str, ...] = ("history", "playlist", "seed")
 DEFAULT_SOURCE = "defaults"
 # The tuned settings shipped with the code; ``ml tune --out`` may write elsewhere.
 SETTINGS_FILE = Path(__file__).with_name("scoring_settings.json")
+
+
+@dataclass(frozen=True)
+class ScoringWeights:
+    """Blend weights of the scoring terms and the re-rank settings (docs/RECOMMENDER.md)."""
+
+    content: float = 1.0
+    cluster: float = 0.3
+    collaborative: float = 0.6
+    collaborative_artist: float = 0.2
+    artist: float = 0.3
+    cooccurrence: float = 0.6
+    # Same kind of evidence as ``cooccurrence``, from everyone's listening: the same default.
+    listening_cooccurrence: float = 0.6
+    # Exponent on each item-item cosine of that term (1: plain cosine; >1 favours strong links).
+    listening_locality: float = 1.0
+    # The RP3beta walk over everyone's listening (ml.item_walk), off unless ``ml tune`` picks it;
+    # its transition exponent alpha and popularity penalty beta.
+    item_walk: float = 0.0
+    walk_alpha: float = 0.5
+    walk_beta: float = 0.3
+    # The same walk over artists (listener x artist), broadcast to each artist's tracks: two
+    # playlists rarely share a recording but often share an artist.
+    artist_walk: float = 0.0
+    artist_walk_beta: float = 0.3
+    popularity: float = 0.15
+    # Extra popularity slope the adventurousness dial applies around its default of 0.5, as a
+    # share of the summed weights of the history terms (content ... artist_walk).
+    dial_popularity: float = 0.3
+    # The dial's pull towards the taste below 0.5 (a share of the request's pull, like
+    # dial_popularity) and its seeded shuffle of the shortlist above 0.5 (a share of the
+    # shortlist's score spread at dial 1); both zero at 0.5. Chosen with bench/dial.py.
+    dial_closeness: float = 0.5
+    dial_exploration: float = 1.5
+    preference: float = 0.5
+    cold_start_preference: float = 1.0
+    # Content cosine is capped at 1 - band * adventurousness (the distance band).
+    distance_band: float = 0.5
+    # MMR trade-off: lambda = diversity_min + diversity_span * adventurousness.
+    diversity_min: float = 0.1
+    diversity_span: float = 0.4
+    max_per_artist: int = 2
+    pool_size: int = 300
+    cooccurrence_damping: float = 0.3
+
+
+def served_weights(scoring: Mapping[str, Any] | None) -> dict[str, ScoringWeights]:
+    """``ScoringWeights`` per context from an artifact's ``scoring`` settings (None: defaults).
+
+    An unknown field name is refused rather than ignored: a setting that silently did nothing
+    would break "served = evaluated".
+    """
+    known = {f.name for f in fields(ScoringWeights)}
+    result = {}
+    for context, entry in normalise_settings(dict(scoring or {})).items():
+        unknown = sorted(set(entry["weights"]) - known)
+        if unknown:
+            raise ValueError(f"unknown scoring weights for {context!r}: {', '.join(unknown)}")
+        overrides: dict[str, Any] = dict(entry["weights"])
+        for name in ("max_per_artist", "pool_size"):  # counts, not blend weights
+            if name in overrides:
+                overrides[name] = int(overrides[name])
+        result[context] = replace(ScoringWeights(), **overrides)
+    return result
 
 
 def default_settings() -> dict[str, dict[str, Any]]:
@@ -36,7 +102,7 @@ def default_settings() -> dict[str, dict[str, Any]]:
 def normalise_settings(settings: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     """Fill missing contexts with defaults and check the shape; raise ValueError when broken.
 
-    Field names are checked against ``ScoringWeights`` by ``Recommender`` (which owns them).
+    Field names are checked against ``ScoringWeights`` by ``served_weights``.
     """
     result = default_settings()
     for context, entry in (settings or {}).items():

@@ -1,12 +1,13 @@
 """Mixmap as a user gets it, behind the evaluation harness's ranker interface (issue #11).
 
-``MixmapRanker`` (``ml.evaluation``) tries scoring weights on one trained model; this ranker
-instead builds the recommender the way the web process does, ``Recommender.from_bundle`` reading
-the artifact's own ``scoring`` settings, and asks the public entry point of the protocol's
-context: ``continue_playlist`` for playlists, ``recommend`` for listening histories. MMR
-diversity, the artist cap and the hard filters are therefore all in. The first ``SHOWN`` places
-are that list; deeper places (for Recall@50, R-precision and clicks) follow by the same
-context's relevance, since nobody is shown 500 tracks at once.
+``ServedMixmapRanker`` builds the recommender the way the web process does,
+``Recommender.from_bundle`` reading the artifact's own ``scoring`` settings, and asks the public
+entry point of the protocol's context: ``continue_playlist`` for playlists, ``recommend`` for
+listening histories, with ``exclude_listener`` so the evaluated listener is not its own
+neighbour. MMR diversity, the artist cap and the hard filters are therefore all in. The first
+``SHOWN`` places are that list; deeper places (for Recall@50, R-precision and clicks) follow by
+the same context's relevance, read from the same weights the public path reads, since nobody is
+shown 500 tracks at once. ``ml.mixmap_ranker`` uses the same ranking for its re-ranked variants.
 """
 
 from __future__ import annotations
@@ -16,26 +17,76 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from ml.feedback import TrackWeights
-from ml.protocols import Query, TrainingData
+from ml.feedback import summarise_history
+from ml.protocols import Protocol, Query, TrainingData
 from ml.recommender import Recommender
 from ml.scoring_settings import normalise_settings
 from music.schema import Exclusions, HistoryEvent, InteractionKind
 
 # The recommender's default adventurousness (the slider starts there).
 ADVENTUROUSNESS = 0.5
+# How many places come from the shown list; the rest follow by relevance.
+SHOWN = 50
 # Events per history track are capped: a query weight of log1p(n) becomes n PLAY events.
 MAX_EVENTS_PER_TRACK = 200
 _EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def context_of(protocol: Protocol) -> str:
+    """The serving context a protocol measures: playlists continue, Last.fm users have histories."""
+    return "playlist" if protocol.target_label == "track" else "history"
+
+
+def served_ranking(
+    recommender: Recommender,
+    track_ids: np.ndarray,
+    query: Query,
+    context: str,
+    adventurousness: float = ADVENTUROUSNESS,
+    shown: int = SHOWN,
+) -> np.ndarray:
+    """Scores whose order is the public path's list for ``query``, then relevance order."""
+    exclusions = Exclusions(track_ids=frozenset(track_ids[query.excluded].tolist()))
+    history_ids = track_ids[query.history].tolist()
+    if context == "playlist":
+        picks = recommender.continue_playlist(
+            history_ids,
+            k=shown,
+            exclusions=exclusions,
+            adventurousness=adventurousness,
+            exclude_listener=query.listener_id,
+        )
+        weights = recommender.playlist_weights(history_ids)
+    elif context == "history":
+        history = history_events(history_ids, query.weights)
+        picks = recommender.recommend(
+            history,
+            k=shown,
+            exclusions=exclusions,
+            adventurousness=adventurousness,
+            exclude_listener=query.listener_id,
+        )
+        weights = summarise_history(history, recommender.index.ids, None, recommender.feedback)
+    else:
+        raise ValueError("context must be 'playlist' or 'history'")
+    relevance = recommender.relevance(
+        weights,
+        adventurousness=adventurousness,
+        exclude_listener=query.listener_id,
+        context=context,
+    ).astype(np.float64)
+    positions = recommender.index.positions([r.track_id for r in picks])
+    # Shown tracks first in their shown order, then the rest by relevance.
+    ranked = relevance - (relevance.max() - relevance.min() + 1.0) * 2
+    ranked[positions] = relevance.max() + 1.0 + np.arange(len(positions))[::-1]
+    return ranked
 
 
 class ServedMixmapRanker:
     """The artifact's settings through ``recommend``/``continue_playlist``."""
 
     name = "Mixmap as served"
-    SHOWN = 50
 
     def __init__(self, context: str = "playlist", adventurousness: float = ADVENTUROUSNESS) -> None:
         if context not in ("playlist", "history"):
@@ -66,36 +117,9 @@ class ServedMixmapRanker:
         raise NotImplementedError("build it with ServedMixmapRanker.on_bundle(trained bundle)")
 
     def score(self, query: Query) -> np.ndarray:
-        recommender = self.recommender_
-        exclusions = Exclusions(track_ids=frozenset(self.track_ids_[query.excluded].tolist()))
-        history_ids = self.track_ids_[query.history].tolist()
-        if self.context == "playlist":
-            shown = recommender.continue_playlist(
-                history_ids,
-                k=self.SHOWN,
-                exclusions=exclusions,
-                adventurousness=self.adventurousness,
-                exclude_listener=query.listener_id,
-            )
-        else:
-            shown = recommender.recommend(
-                history_events(history_ids, query.weights),
-                k=self.SHOWN,
-                exclusions=exclusions,
-                adventurousness=self.adventurousness,
-                exclude_listener=query.listener_id,
-            )
-        relevance = recommender.relevance(
-            TrackWeights.from_positive(query.history, query.weights),
-            adventurousness=self.adventurousness,
-            exclude_listener=query.listener_id,
-            context=self.context,
-        ).astype(np.float64)
-        positions = pd.Index(self.track_ids_).get_indexer([r.track_id for r in shown])
-        # Shown tracks first in their shown order, then the rest by relevance.
-        ranked = relevance - (relevance.max() - relevance.min() + 1.0) * 2
-        ranked[positions] = relevance.max() + 1.0 + np.arange(len(positions))[::-1]
-        return ranked
+        return served_ranking(
+            self.recommender_, self.track_ids_, query, self.context, self.adventurousness
+        )
 
     def describe(self) -> str:
         entry = self.sources_[self.context]

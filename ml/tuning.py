@@ -1,9 +1,9 @@
 """``ml tune``: choose the served scoring settings per context on validation (issue #11).
 
-Each protocol measures one serving context (``ml.evaluation.context_of``): the playlist protocol
+Each protocol measures one serving context (``ml.served_ranker.context_of``): the playlist protocol
 the ``playlist`` context ("suggest more"), the Last.fm protocol the ``history`` context (home
 recommendations from a listening history). Mixmap is trained once per protocol on its training
-rows and its weight grid tried on the validation listeners only (``ml.evaluation.tune_mixmap``);
+rows and its weight grid tried on the validation listeners only (``ml.mixmap_ranker.tune_mixmap``);
 the winner becomes that context's settings with a source sentence saying so. Seed radio has no
 protocol of its own, so it borrows the playlist context's choice and says that too.
 """
@@ -14,17 +14,11 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from ml.evaluation import (
-    MIXMAP_GRID,
-    RERANK_CAPS,
-    TUNING_METRIC,
-    MixmapRanker,
-    context_of,
-    sample_listeners,
-    tune_mixmap,
-)
+from ml.evaluation import TUNING_METRIC, sample_listeners
+from ml.mixmap_ranker import MIXMAP_GRID, RERANK_CAPS, MixmapRanker, tune_mixmap
 from ml.protocols import Protocol
 from ml.scoring_settings import default_settings
+from ml.served_ranker import context_of
 
 
 def tune_scoring_settings(
@@ -45,7 +39,7 @@ def tune_scoring_settings(
     for protocol in protocols:
         validation = sample_listeners(protocol.validation, sample, seed)
         say(f"{protocol.name}: training Mixmap, tuning on {len(validation)} validation listeners")
-        base = MixmapRanker().fit(protocol.training)
+        base = MixmapRanker(context=context_of(protocol)).fit(protocol.training)
         chosen, tried = tune_mixmap(base, protocol, validation, grid, rerank_caps, say)
         score = max(value for _, value in tried)
         weights = dict(chosen.weights)

@@ -15,7 +15,8 @@ from flask.cli import with_appcontext
 
 from dashapp.cli.ml import ml_group
 from db.importers.catalogue import parse_catalogue
-from ml.evaluation import markdown_table, run_protocol, verdict
+from ml.evaluation import markdown_table
+from ml.evaluation_run import margin_over_best, run_protocol, verdict
 from ml.protocols import Protocol, lastfm_artists, playlist_continuation
 from ml.scoring_settings import SETTINGS_FILE, read_settings, write_settings
 from ml.tuning import tune_scoring_settings
@@ -62,6 +63,12 @@ HETREC_FOLDER = Path("hetrec2011-lastfm-2k")
     help="Run Mixmap only (baseline results do not depend on Mixmap's settings).",
 )
 @click.option(
+    "--served-only",
+    is_flag=True,
+    help="Skip the tuned Mixmap row (its grid is what `ml tune` already ran on this validation "
+    "split); report the baselines and 'Mixmap as served'.",
+)
+@click.option(
     "--settings",
     "settings_path",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -78,6 +85,7 @@ def evaluate_command(
     seed: int,
     no_mixmap: bool,
     no_baselines: bool,
+    served_only: bool,
     settings_path: Path,
 ) -> None:
     """Evaluate Mixmap and the baselines; print a markdown table per protocol."""
@@ -93,7 +101,7 @@ def evaluate_command(
             split=split,
             sample=sample,
             seed=seed,
-            include_mixmap=not no_mixmap,
+            include_mixmap=not (no_mixmap or served_only),
             candidates=[] if no_baselines else None,
             served_scoring=served,
             progress=lambda message: click.echo(message, err=True),
@@ -113,13 +121,17 @@ def evaluate_command(
                 shown = "; ".join(f"{settings}: {score:.4f}" for settings, score in tried)
                 click.echo(f"- {model}: {shown}")
         if not no_mixmap and not no_baselines:
-            click.echo("\nPaired differences on this split (Mixmap minus model, 95 % CI):\n")
-            for line in verdict(run, seed=seed):
-                click.echo(f"- {line}")
+            if not served_only:
+                click.echo("\nPaired differences on this split (Mixmap minus model, 95 % CI):\n")
+                for line in verdict(run, seed=seed):
+                    click.echo(f"- {line}")
             if served is not None:
                 click.echo("\nMixmap as served minus model (95 % CI):\n")
                 for line in verdict(run, model="Mixmap as served", seed=seed):
                     click.echo(f"- {line}")
+                click.echo("")
+                for line in margin_over_best(run, seed=seed):
+                    click.echo(f"**{line}**")
         click.echo(f"\n({run.seconds:.0f} s for this protocol)")
     click.echo(f"\nTotal {time.perf_counter() - started:.0f} s", err=True)
 

@@ -11,7 +11,9 @@ import pytest
 
 from db.importers.catalogue import parse_catalogue
 from ml.baselines import CooccurrenceBaseline, PopularityBaseline, RandomBaseline
-from ml.evaluation import Candidate, run_protocol, train_mixmap
+from ml.evaluation import Candidate
+from ml.evaluation_run import run_protocol
+from ml.mixmap_ranker import train_mixmap
 from ml.protocols import lastfm_artists, playlist_continuation
 from music.catalogue_frames import CatalogueFrames
 from music.hetrec import read_hetrec

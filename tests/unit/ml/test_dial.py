@@ -24,7 +24,7 @@ def test_the_lever_is_silent_at_the_default_and_turns_popularity_around(bundle):
     without = Recommender.from_bundle(bundle, weights=replace(ScoringWeights(), dial_popularity=0))
     # At the default 0.5 the tuned settings keep their meaning.
     assert np.allclose(with_lever.relevance(weights), without.relevance(weights))
-    percentile = with_lever._popularity
+    percentile = with_lever.index.popularity
     for dial, sign in ((0.0, +1), (1.0, -1)):
         extra = with_lever.relevance(weights, adventurousness=dial) - without.relevance(
             weights, adventurousness=dial
@@ -44,3 +44,28 @@ def test_picks_get_less_popular_as_the_dial_turns(bundle):
         for a in (0.0, 0.5, 1.0)
     ]
     assert means[0] > means[1] > means[2]
+
+
+def test_the_familiar_and_exploration_levers_are_silent_at_the_default(bundle):
+    weights = TrackWeights.from_positive(np.arange(10))
+    levers = replace(ScoringWeights(), dial_closeness=1.0, dial_exploration=2.0)
+    with_levers = Recommender.from_bundle(bundle, weights=levers)
+    without = Recommender.from_bundle(
+        bundle, weights=replace(levers, dial_closeness=0.0, dial_exploration=0.0)
+    )
+    assert np.allclose(with_levers.relevance(weights), without.relevance(weights))
+    assert not np.allclose(
+        with_levers.relevance(weights, adventurousness=0.0),
+        without.relevance(weights, adventurousness=0.0),
+    )
+
+
+def test_exploration_is_the_same_for_one_history_and_differs_between_histories(bundle):
+    levers = replace(ScoringWeights(), dial_exploration=2.0)
+    recommender = Recommender.from_bundle(bundle, weights=levers)
+    ids = recommender.tracks["track_id"].tolist()
+    first = [r.track_id for r in recommender.continue_playlist(ids[:8], adventurousness=1.0)]
+    again = [r.track_id for r in recommender.continue_playlist(ids[:8], adventurousness=1.0)]
+    other = [r.track_id for r in recommender.continue_playlist(ids[1:9], adventurousness=1.0)]
+    assert first == again
+    assert first != other

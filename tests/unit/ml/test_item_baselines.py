@@ -76,10 +76,10 @@ def test_top_k_keeps_each_rows_largest_entries():
 
 
 def test_the_harness_tunes_both_on_validation():
-    from ml.evaluation import baseline_candidates
+    from ml.evaluation_run import baseline_candidates
 
     grids = {c.name: c.grid for c in baseline_candidates()}
-    assert len(grids["RP3beta"]) == 6 and len(grids["EASE^R"]) == 3
+    assert len(grids["RP3beta"]) == 6 and len(grids["EASE^R"]) == 4
     settings = {factory().describe() for factory in grids["RP3beta"]}
     assert "alpha=1, beta=0, top_k=200" in settings  # P3alpha is one of the choices
 

@@ -17,7 +17,10 @@ from tests.unit.ml.test_training import curated, listening
 
 FAST = TrainParams(embedding="pca", n_clusters=4)
 TUNED = {
-    "history": {"weights": {"collaborative": 3.0, "listening_cooccurrence": 4.0}, "source": "h"},
+    "history": {
+        "weights": {"collaborative": 3.0, "listening_cooccurrence": 4.0, "item_walk": 6.0},
+        "source": "h",
+    },
     "playlist": {"weights": {"artist": 3.0, "max_per_artist": 5}, "source": "p"},
 }
 
@@ -57,6 +60,7 @@ def test_the_artifact_carries_the_settings_and_the_served_recommender_uses_them(
             expected = replace(expected, max_per_artist=int(expected.max_per_artist))
         assert served.weights_for(context) == expected
     assert served.weights_for("history").collaborative == 3.0
+    assert served.weights_for("history").item_walk == 6.0
     assert served.weights_for("playlist").max_per_artist == 5
     assert served.weights_for("seed") == ScoringWeights()
 
@@ -74,3 +78,16 @@ def test_the_playlist_context_weights_change_what_continue_playlist_shows(bundle
     defaults = Recommender.from_bundle(replace(bundle, scoring=None)).continue_playlist(seeds, k=20)
     # The playlist context's artist=3 and cap of 5 reorder the list.
     assert [r.track_id for r in served] != [r.track_id for r in defaults]
+
+
+def test_the_served_walk_weight_changes_what_a_listener_is_served(bundle):
+    import numpy as np
+
+    from ml.feedback import TrackWeights
+
+    served = Recommender.from_bundle(bundle)
+    without = served_weights(bundle.scoring)
+    without = {c: replace(w, item_walk=0.0) for c, w in without.items()}
+    plain = Recommender.from_bundle(bundle, weights=without["history"], context_weights=without)
+    history = TrackWeights.from_positive(np.arange(6))
+    assert not np.allclose(served.relevance(history), plain.relevance(history))
