@@ -149,10 +149,10 @@ def measure(name: str, work: Path, repeat: int) -> tuple[object, bytes, float]:
     from ml.artifact import (
         bundle_from_bytes,
         bundle_to_bytes,
-        library_versions,
         load_bundle,
         sha256_hex,
     )
+    from ml.library_versions import library_versions
     from ml.recommender import Recommender
 
     bundle = load_bundle(work / name)

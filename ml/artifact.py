@@ -31,7 +31,6 @@ import json
 import logging
 import os
 import pickle
-import platform
 import re
 import tempfile
 from collections.abc import Callable
@@ -45,6 +44,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
+from ml.library_versions import library_mismatches, library_versions
 from music.schema import CATALOGUE_COLUMNS
 
 if TYPE_CHECKING:  # the bundle only carries these; importing them here would couple the modules
@@ -64,12 +64,6 @@ MODEL_COLUMNS: tuple[str, ...] = ("cluster", "moods", "x2", "y2", "x3", "y3", "z
 COORDINATE_COLUMNS: tuple[str, ...] = ("x2", "y2", "x3", "y3", "z3")
 # Versions become file names: keep them to a safe alphabet.
 _VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-# Libraries whose pickles the bundle contains; a mismatch is logged (scikit-learn warns too).
-_LIBRARIES = ("numpy", "pandas", "scipy", "sklearn", "joblib")
-# Versions that must match exactly before a blob from the registry is unpickled: a pickle of
-# scikit-learn/numpy/scipy/pandas objects is only promised to load in the versions that wrote it.
-# Python must match in major.minor (pickle protocols and builtins change there, not in patches).
-STRICT_LIBRARIES = ("numpy", "pandas", "scipy", "sklearn")
 
 
 class IncompatibleModelError(RuntimeError):
@@ -136,30 +130,6 @@ def new_version(created_at: datetime, data_hash: str) -> str:
     stamp = created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     suffix = re.sub(r"[^A-Za-z0-9]", "", data_hash)[:8] or "nodata"
     return f"{stamp}-{suffix}"
-
-
-def library_versions() -> dict[str, str]:
-    """The running versions of python and of every library the pickled bundle holds objects of."""
-    versions = {"python": platform.python_version()}
-    for name in _LIBRARIES:
-        module = __import__(name)
-        versions[name] = str(getattr(module, "__version__", "unknown"))
-    return versions
-
-
-def library_mismatches(saved: dict[str, str] | None) -> list[str]:
-    """What differs between the versions a blob was written with and the running ones."""
-    saved = saved or {}
-    running = library_versions()
-    problems = []
-    if ".".join(str(saved.get("python", "")).split(".")[:2]) != ".".join(
-        running["python"].split(".")[:2]
-    ):
-        problems.append(f"python {saved.get('python')} (running {running['python']})")
-    for name in STRICT_LIBRARIES:
-        if saved.get(name) != running[name]:
-            problems.append(f"{name} {saved.get(name)} (running {running[name]})")
-    return problems
 
 
 def sha256_hex(data: bytes) -> str:

@@ -120,7 +120,7 @@ def _model_state(model_dir: Path) -> str:
     """ "ok", "missing" or "incompatible" for the registry's active model (``model_dir`` is only
     the cache; the database decides what serves)."""
     from dashapp.services import model_registry
-    from ml.artifact import library_mismatches
+    from ml.library_versions import library_mismatches
 
     active = model_registry.active_version()
     if active is None:

@@ -25,10 +25,9 @@ from ml.artifact import (
     ModelBundle,
     bundle_from_bytes,
     bundle_to_bytes,
-    library_mismatches,
-    library_versions,
     sha256_hex,
 )
+from ml.library_versions import library_mismatches, library_versions
 
 log = logging.getLogger(__name__)
 

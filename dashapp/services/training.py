@@ -31,7 +31,7 @@ from db.queries import model_versions, training_runs
 from db.queries.catalogue import track_count
 from db.queries.training import load_training_data
 from db.session import session_scope
-from ml.artifact import IncompatibleModelError, ModelBundle, library_mismatches
+from ml.artifact import IncompatibleModelError, ModelBundle
 from ml.gate import (
     GATE_METRIC,
     PopularityRanker,
@@ -44,6 +44,7 @@ from ml.gate import (
     split_holdout,
     top_list_changes,
 )
+from ml.library_versions import library_mismatches
 from ml.scoring_settings import read_settings
 from ml.training import TrainParams, train_model
 

@@ -24,6 +24,7 @@ from ml.artifact import (
     save_bundle,
 )
 from ml.features import TrackFeaturizer
+from ml.library_versions import library_versions
 from tests.unit.ml.synthetic_catalogue import build_catalogue
 
 
@@ -172,7 +173,7 @@ def test_joblib_bytes_carry_the_track_table_pre_pickled_and_older_bundles_still_
     assert isinstance(bundle.__getstate__()["tracks"], bytes)  # one field for joblib to copy
     data = artifact.bundle_to_bytes(bundle)
     loaded = artifact.bundle_from_bytes(
-        data, sha256=artifact.sha256_hex(data), version="v1", libraries=artifact.library_versions()
+        data, sha256=artifact.sha256_hex(data), version="v1", libraries=library_versions()
     )
     pd.testing.assert_frame_equal(loaded.tracks, bundle.tracks)
     assert type(loaded.listeners) is type(bundle.listeners)
@@ -185,7 +186,7 @@ def test_joblib_bytes_carry_the_track_table_pre_pickled_and_older_bundles_still_
         older,
         sha256=artifact.sha256_hex(older),
         version="v1",
-        libraries=artifact.library_versions(),
+        libraries=library_versions(),
     )
     pd.testing.assert_frame_equal(loaded_older.tracks, bundle.tracks)
 
