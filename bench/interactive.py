@@ -40,14 +40,12 @@ import argparse
 import os
 import random
 import re
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -68,6 +66,7 @@ from dash_wire import (  # noqa: E402
     page_request,
     response_props,
 )
+from served_app import create_postgres_database, start_gunicorn, stop_server  # noqa: E402
 
 HOST = "127.0.0.1"
 SECRET_KEY = "interactive-bench-secret-key-not-for-production"
@@ -102,22 +101,6 @@ def server_environment(database_url: str, workdir: Path) -> dict[str, str]:
     return env
 
 
-def create_postgres_database(url: str) -> None:
-    """The bench's own database, created on first use (never one the app uses)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.scalar(
-            text("select 1 from pg_database where datname = :name"), {"name": target.database}
-        )
-        if not exists:
-            connection.execute(text(f'create database "{target.database}"'))
-    admin.dispose()
-
-
 def prepare(env: dict[str, str], catalogue: str, data: Path) -> None:
     create_postgres_database(env["DATABASE_URL"])
     command = [sys.executable, "-m", "flask", "--app", "app", "setup"]
@@ -131,36 +114,16 @@ def prepare(env: dict[str, str], catalogue: str, data: Path) -> None:
 
 def start_server(env: dict[str, str], port: int, access_log: Path) -> subprocess.Popen:
     access_log.unlink(missing_ok=True)
-    errors = open(access_log.with_suffix(".err"), "ab")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "gunicorn", "app:server", "--config", "gunicorn.conf.py"),
-            *("--bind", f"{HOST}:{port}", "--access-logfile", str(access_log)),
-            *("--access-logformat", ACCESS_FORMAT, "--error-logfile", "-"),
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=errors,
-        stderr=subprocess.STDOUT,
+    return start_gunicorn(
+        env,
+        HOST,
+        port,
+        access_log.with_suffix(".err"),
+        (
+            *("--access-logfile", str(access_log), "--access-logformat", ACCESS_FORMAT),
+            *("--error-logfile", "-"),
+        ),
     )
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=2) as answer:
-                if answer.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit(f"gunicorn did not answer /healthz on port {port}; see {errors.name}")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 def make_accounts(database_url: str, count: int, label: str) -> list[str]:

@@ -46,7 +46,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -59,6 +58,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from dash_wire import DEPENDENCIES_PATH, UPDATE_PATH, Dependencies  # noqa: E402
+from served_app import create_postgres_database, start_gunicorn, stop_server  # noqa: E402
 
 BENCH_HOST = "127.0.0.1"
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/mixmap_load_api"
@@ -238,22 +238,6 @@ def server_environment(database_url: str, workdir: Path) -> dict[str, str]:
     return env
 
 
-def create_postgres_database(url: str) -> None:
-    """The bench's own PostgreSQL database, created on first use (never one the app uses)."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    target = make_url(url)
-    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.scalar(
-            text("select 1 from pg_database where datname = :name"), {"name": target.database}
-        )
-        if not exists:
-            connection.execute(text(f'create database "{target.database}"'))
-    admin.dispose()
-
-
 def prepare_database(env: dict[str, str]) -> None:
     """Migrate, generate the demo catalogue and train a model, unless already done."""
     if env["DATABASE_URL"].startswith("postgresql"):
@@ -264,41 +248,7 @@ def prepare_database(env: dict[str, str]) -> None:
 
 
 def start_server(env: dict[str, str], port: int, workdir: Path) -> subprocess.Popen:
-    log = open(workdir / f"gunicorn-{port}.log", "ab")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "app:server",
-            "--config",
-            "gunicorn.conf.py",
-            "--bind",
-            f"{BENCH_HOST}:{port}",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://{BENCH_HOST}:{port}/healthz", timeout=2) as r:
-                if r.status == 200:
-                    return process
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise SystemExit(f"gunicorn did not answer /healthz on port {port}; see {log.name}")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    return start_gunicorn(env, BENCH_HOST, port, workdir / f"gunicorn-{port}.log", timeout_s=120)
 
 
 def worker_pids(master: int) -> list[int]:
