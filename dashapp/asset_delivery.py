@@ -9,6 +9,11 @@
 - **plotly.js** (4.8 MB): Dash 4's renderer loads it from an unversioned URL, so browsers had to
   ask again on every visit. The page carries the fingerprinted URL in a meta tag and
   ``assets/plotly_bundle.js`` points the renderer at it.
+- **Vary: Cookie**: Flask adds it to every response whose request read the session (the login
+  guard reads it for every bundle), and the signed session cookie changes whenever it is saved
+  again, so browsers threw the cached plotly.js away and downloaded its 1.4 MB (brotli) again on
+  some revisits (`bench/browser_timing.py`). A versioned bundle is the same bytes for every
+  cookie, so its responses vary by encoding only.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 import plotly
 from dash.fingerprint import build_fingerprint, check_fingerprint
 from flask import Flask, Request, Response, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_compress import Compress
 
 COMPONENT_SUITES = "/_dash-component-suites/"
@@ -45,6 +51,7 @@ def init_asset_delivery(server: Flask) -> None:
     # Registered before Compress: Flask runs after_request hooks last-registered first, so the
     # header is set on the response Compress then encodes (the order does not matter for it).
     server.after_request(_long_lived_caching)
+    server.session_interface = _BundleAwareSessionInterface()
     Compress(server)
 
 
@@ -59,6 +66,19 @@ def _long_lived_caching(response: Response) -> Response:
     if response.status_code == 200 and _versioned():
         response.headers["Cache-Control"] = IMMUTABLE
     return response
+
+
+class _BundleAwareSessionInterface(SecureCookieSessionInterface):
+    """Flask's cookie sessions, minus ``Vary: Cookie`` on immutable bundles (see the docstring).
+
+    Flask saves the session after the ``after_request`` hooks, so this is the one place that sees
+    the final ``Vary`` header."""
+
+    def save_session(self, app: Flask, session: Any, response: Response) -> None:
+        super().save_session(app, session, response)
+        if response.cache_control.immutable:
+            # Rewritten, not HeaderSet.discard: discard does not write back to the headers.
+            response.headers["Vary"] = ", ".join(v for v in response.vary if v.lower() != "cookie")
 
 
 _NOT_CACHED = ""
