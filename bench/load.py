@@ -58,7 +58,12 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from dash_wire import DEPENDENCIES_PATH, UPDATE_PATH, Dependencies  # noqa: E402
-from served_app import create_postgres_database, start_gunicorn, stop_server  # noqa: E402
+from served_app import (  # noqa: E402
+    app_environment,
+    create_postgres_database,
+    start_gunicorn,
+    stop_server,
+)
 
 BENCH_HOST = "127.0.0.1"
 DEFAULT_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:5432/mixmap_load_api"
@@ -224,18 +229,10 @@ def _count_status(name, response=None, exception=None, **_kwargs) -> None:
 
 
 def server_environment(database_url: str, workdir: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=database_url,
-        SECRET_KEY=SECRET_KEY,
-        MIXMAP_MODEL_DIR=str(workdir / "models"),
-        WEB_CONCURRENCY=env.get("WEB_CONCURRENCY", "2"),
-        LOG_LEVEL="warning",
-        # The per-user API throttle stays in the path, set above what 20 clients ask for, so the
-        # figures measure the app rather than the limit.
-        MIXMAP_API_LIMIT_USER=env.get("MIXMAP_API_LIMIT_USER", "10000 per minute"),
-    )
-    return env
+    # The per-user API throttle stays in the path, set above what 20 clients ask for, so the
+    # figures measure the app rather than the limit.
+    limit = os.environ.get("MIXMAP_API_LIMIT_USER", "10000 per minute")
+    return app_environment(database_url, workdir, SECRET_KEY, MIXMAP_API_LIMIT_USER=limit)
 
 
 def prepare_database(env: dict[str, str]) -> None:

@@ -6,6 +6,7 @@ gunicorn with `gunicorn.conf.py` on loopback, started and stopped the same way.
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -14,6 +15,24 @@ import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def app_environment(
+    database_url: str, workdir: Path, secret_key: str, **settings: str
+) -> dict[str, str]:
+    """This process's environment plus what a bench's app needs: its database, a model folder of
+    its own, two web workers unless WEB_CONCURRENCY says otherwise, quiet logs; ``settings`` on
+    top."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY=secret_key,
+        MIXMAP_MODEL_DIR=str(workdir / "models"),
+        WEB_CONCURRENCY=env.get("WEB_CONCURRENCY", "2"),
+        LOG_LEVEL="warning",
+        **settings,
+    )
+    return env
 
 
 def create_postgres_database(url: str) -> None:
