@@ -14,6 +14,7 @@ selections name points by trace and index, so they are mapped back through the s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -229,12 +230,14 @@ def viewport_from_relayout(relayout: Any, previous: Any) -> list[list[float]] | 
     if not isinstance(relayout, dict) or relayout.get("xaxis.autorange"):
         return None
     try:
-        return [
+        window = [
             [float(relayout["xaxis.range[0]"]), float(relayout["xaxis.range[1]"])],
             [float(relayout["yaxis.range[0]"]), float(relayout["yaxis.range[1]"])],
         ]
     except (KeyError, TypeError, ValueError):
         return previous
+    # The client sends these: "nan" and "inf" parse as floats but are no window.
+    return window if all(math.isfinite(v) for axis in window for v in axis) else previous
 
 
 def view_spec(

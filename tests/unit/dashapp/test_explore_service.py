@@ -205,3 +205,15 @@ def test_cluster_card_is_the_one_training_stored():
 
 def test_cluster_card_is_none_for_models_without_cards(loaded):
     assert explore.cluster_card(loaded, loaded.bundle.tracks["track_id"].iat[0]) is None
+
+
+def test_the_zoom_window_comes_from_plotly_and_only_finite_numbers_count():
+    previous = [[0.0, 1.0], [0.0, 1.0]]
+    zoom = {"xaxis.range[0]": -2, "xaxis.range[1]": 3.5, "yaxis.range[0]": 1, "yaxis.range[1]": 4}
+    assert explore.viewport_from_relayout(zoom, previous) == [[-2.0, 3.5], [1.0, 4.0]]
+    assert explore.viewport_from_relayout({"xaxis.autorange": True}, previous) is None
+    assert explore.viewport_from_relayout({"dragmode": "pan"}, previous) == previous
+    for hostile in ("nan", "inf", "-Infinity"):
+        assert explore.viewport_from_relayout({**zoom, "xaxis.range[1]": hostile}, previous) == (
+            previous
+        )
