@@ -2,6 +2,13 @@
 
 import os
 
+# Before the app (and NumPy) loads: one BLAS thread per web process. A request's matrix products
+# take a few ms; with WEB_CONCURRENCY workers x threads already using every core, a threaded BLAS
+# call waits (spinning) for cores the other workers hold, several times slower than one thread.
+# The training worker is another process and keeps its threads. The platform may override these.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 bind = f"0.0.0.0:{os.environ['PORT']}" if "PORT" in os.environ else "127.0.0.1:8050"
 # Each worker holds its own copy of the model; threads share it. On a 512 MB dyno two workers fit.
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
