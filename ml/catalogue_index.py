@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from ml.filters import FilterIndex, TrackFilter
 from ml.listeners import unit_rows
@@ -38,6 +39,7 @@ class CatalogueIndex:
         n = len(self.tracks)
         self.ids = pd.Index(self.tracks["track_id"].astype(str).to_numpy(dtype=object))
         self.unit = unit_rows(features)
+        self.similarity = SplitProduct(self.unit)
         self.cluster_names = list(cluster_names)
         # "Name: 58 % reggaeton, 22 % latin" per cluster, from the cards training stored
         # (ml.cluster_cards); just the name for bundles without cards.
@@ -144,6 +146,43 @@ class CatalogueIndex:
         hold rated tracks, which are the best explanations."""
         artists = Exclusions(artist_ids=exclusions.artist_ids) if exclusions is not None else None
         return self.allowed(artists, None)
+
+
+class SplitProduct:
+    """``unit @ vector`` for a matrix whose columns are mostly dense or mostly zero.
+
+    The feature rows are a few dense columns (audio, key, era, ...) and many multi-hot genre
+    columns with one or two non-zeros per track. On the 114k catalogue the dense product reads
+    ~47 MB per call, once or twice per click; kept apart, the dense block is a tenth of that and
+    the sparse block a few non-zeros per row. Same result up to float32 rounding order.
+    """
+
+    # A column with non-zeros in fewer than this share of rows goes to the sparse block.
+    SPARSE_BELOW = 0.1
+
+    def __init__(self, unit: np.ndarray) -> None:
+        share = (unit != 0).mean(axis=0) if len(unit) else np.zeros(unit.shape[1])
+        sparse_columns = share < self.SPARSE_BELOW
+        self.dense_columns = np.flatnonzero(~sparse_columns)
+        self.sparse_columns = np.flatnonzero(sparse_columns)
+        self.dense = np.ascontiguousarray(unit[:, self.dense_columns], dtype=np.float32)
+        self.sparse = sparse.csr_matrix(unit[:, self.sparse_columns], dtype=np.float32)
+
+    def __call__(self, vector: np.ndarray) -> np.ndarray:
+        """Per row, the dot product with ``vector`` (float32)."""
+        vector = np.asarray(vector, dtype=np.float32)
+        product = self.dense @ vector[self.dense_columns]
+        if self.sparse.nnz:
+            product += self.sparse @ vector[self.sparse_columns]
+        return product
+
+    def weighted_sum(self, weights: np.ndarray) -> np.ndarray:
+        """``weights @ unit``: the rows summed with one weight per row (float32)."""
+        weights = np.asarray(weights, dtype=np.float32)
+        total = np.zeros(len(self.dense_columns) + len(self.sparse_columns), dtype=np.float32)
+        total[self.dense_columns] = weights @ self.dense
+        total[self.sparse_columns] = self.sparse.T @ weights
+        return total
 
 
 def cluster_phrase(name: str, card: Any) -> str:

@@ -293,10 +293,12 @@ class Recommender:
         cold = weights.is_empty
         if cold and preference is not None and preference.any():
             # Cold start: taste is the mean sound of what the listener said they like.
-            taste = unit_rows((preference @ index.unit / preference.sum())[None, :])[0]
-        if taste.any():
-            content = index.unit @ taste
-            np.minimum(content, 1.0 - w.distance_band * a, out=content)
+            taste = unit_rows(
+                (index.similarity.weighted_sum(preference) / preference.sum())[None, :]
+            )[0]
+        closeness = index.similarity(taste) if taste.any() else None
+        if closeness is not None:
+            content = np.minimum(closeness, 1.0 - w.distance_band * a)
             content *= w.content
             terms["content"] = content
 
@@ -367,8 +369,8 @@ class Recommender:
         # peaks of the terms present): a full history and a cold start both keep their balance.
         reach = sum(float(np.abs(terms[name]).max()) for name in PULLING_TERMS if name in terms)
         terms["popularity"] = popularity_term(w, a, reach, index.popularity)
-        if a < 0.5 and w.dial_closeness and taste.any():
-            terms["familiar"] = familiar_term(w, a, reach, index.unit @ taste)
+        if a < 0.5 and w.dial_closeness and closeness is not None:
+            terms["familiar"] = familiar_term(w, a, reach, closeness)
 
         total = np.zeros(n, dtype=np.float32)
         for values in terms.values():
