@@ -154,13 +154,12 @@ def event_weights(
     kinds: np.ndarray, seconds: np.ndarray, now_seconds: float, weights: FeedbackWeights
 ) -> np.ndarray:
     """Decayed weight of each event (bans give 0); ``seconds`` are POSIX timestamps."""
-    base = (
-        pd.Series(np.asarray(kinds, dtype=object))
-        .astype(str)
-        .map(weights.by_kind())
-        .fillna(0.0)
-        .to_numpy(dtype=np.float64)
-    )
+    kinds = np.asarray(kinds, dtype=object)
+    base = np.zeros(len(kinds), dtype=np.float64)
+    # One comparison per kind: a click's few hundred events take microseconds (a pandas map
+    # cost ~0.3 ms per request) and a training run's millions stay vectorised.
+    for kind, weight in weights.by_kind().items():
+        base[kinds == kind] = weight
     return base * weights.decay((now_seconds - seconds) / SECONDS_PER_DAY)
 
 

@@ -141,9 +141,15 @@ def listener_state(user_id: int) -> ListenerState:
 
 
 def read_listener_state(session: Session, user_id: int) -> ListenerState:
+    history = listeners.history(session, user_id, limit=HISTORY_LIMIT)
+    # A history under the limit is every event: its rated tracks need no second query (one
+    # round trip less on every click).
+    complete = len(history) < HISTORY_LIMIT
     return ListenerState(
-        history=listeners.history(session, user_id, limit=HISTORY_LIMIT),
-        rated=listeners.rated_track_ids(session, user_id),
+        history=history,
+        rated=listeners.rated_in(history)
+        if complete
+        else listeners.rated_track_ids(session, user_id),
         bans=listeners.bans(session, user_id),
         preferences=listeners.preferences(session, user_id),
     )

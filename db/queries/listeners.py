@@ -79,6 +79,11 @@ def history(session: Session, user_id: int, limit: int | None = None) -> list[Hi
     return events[::-1]
 
 
+def rated_in(events: Iterable[HistoryEvent]) -> frozenset[str]:
+    """The tracks a complete history has rated, as ``rated_track_ids`` reads them from the table."""
+    return frozenset(event.track_id for event in events if event.kind in RATED_KINDS)
+
+
 def rated_track_ids(session: Session, user_id: int) -> frozenset[str]:
     query = select(Interaction.track_id).where(
         Interaction.user_id == user_id, Interaction.kind.in_(RATED_KINDS)

@@ -84,3 +84,22 @@ def test_playlist_positions_are_unique_and_come_back_in_order(db, listener_and_t
         assert [i.track_id for i in session.get(Playlist, playlist_id).items] == ["t2", "t1"]
     with pytest.raises(IntegrityError), db.session_scope() as session:
         session.add(PlaylistItem(playlist_id=playlist_id, position=0, track_id="t1"))
+
+
+def test_rated_tracks_of_a_complete_history_equal_the_stored_ones(db, listener_and_tracks):
+    from db.queries import listeners
+
+    user_id, _ = listener_and_tracks
+    with db.session_scope() as session:
+        session.add_all(
+            [
+                Interaction(user_id=user_id, track_id="t1", kind=InteractionKind.PLAY),
+                Interaction(user_id=user_id, track_id="t2", kind=InteractionKind.SKIP),
+                Interaction(user_id=user_id, track_id="t2", kind=InteractionKind.PLAY),
+            ]
+        )
+    with db.session_scope() as session:
+        history = listeners.history(session, user_id)
+        stored = listeners.rated_track_ids(session, user_id)
+    assert stored == {"t2"}  # a play is not a verdict
+    assert listeners.rated_in(history) == stored
