@@ -72,14 +72,36 @@ class ReasonWriter:
         self.listeners = listeners
 
     def recommendations(
-        self, chosen: np.ndarray, scored: ScoredRequest, citable: np.ndarray
+        self,
+        chosen: np.ndarray,
+        scored: ScoredRequest,
+        citable: np.ndarray,
+        explain: np.ndarray | None = None,
     ) -> list[Recommendation]:
-        """One ``Recommendation`` per chosen position, in order, each with its reasons."""
-        context = self._context(chosen, scored, citable)
+        """One ``Recommendation`` per chosen position, in order, each with its reasons.
+
+        ``explain`` (one flag per chosen position) limits the reasons to the flagged picks; the
+        others come back without reasons or sources (a caller already showing them with theirs).
+        """
+        if explain is None:
+            explain = np.ones(len(chosen), dtype=bool)
+        context = self._context(chosen[explain], scored, citable)
+        columns = np.cumsum(explain) - 1  # a flagged pick's column in the context arrays
         return [
-            self._recommendation(int(position), scored, context, column)
-            for column, position in enumerate(chosen)
+            self._recommendation(int(position), scored, context, int(column))
+            if flagged
+            else self._unexplained(int(position), scored)
+            for position, flagged, column in zip(chosen, explain, columns, strict=True)
         ]
+
+    def _unexplained(self, position: int, scored: ScoredRequest) -> Recommendation:
+        cluster = int(self.index.cluster[position])
+        return Recommendation(
+            track_id=str(self.index.ids[position]),
+            score=float(scored.total[position]),
+            reasons=(),
+            cluster=-1 if cluster == self.index.noise_slot else cluster,
+        )
 
     def _context(
         self, chosen: np.ndarray, scored: ScoredRequest, citable: np.ndarray

@@ -38,6 +38,7 @@ job (catalogue index, reasons, MMR, the dial's levers, the RP3beta walk) live in
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import datetime
 from typing import Any
 
@@ -179,12 +180,15 @@ class Recommender:
         adventurousness: float = 0.5,
         now: datetime | None = None,
         exclude_listener: str | None = None,
+        unexplained: AbstractSet[str] = frozenset(),
     ) -> list[Recommendation]:
         """The best ``k`` tracks for a listener (see the module docstring).
 
         ``now`` anchors the recency decay; by default the newest event, so a replayed history
         gives the same list. ``exclude_listener`` (offline evaluation) keeps a stored listener
-        out of its own neighbours and co-listening, as in ``relevance``.
+        out of its own neighbours and co-listening, as in ``relevance``. Picks in
+        ``unexplained`` (a list the caller already shows, with its reasons) come back without
+        reasons: writing them is most of a pick's cost.
         """
         weights = summarise_history(history, self.index.ids, now, self.feedback)
         scored = self._score(
@@ -198,7 +202,7 @@ class Recommender:
             allowed[weights.heard] = False
         citable = self.index.citable(exclusions)
         citable[weights.banned] = False
-        return self._select(scored, allowed, k, citable)
+        return self._select(scored, allowed, k, citable, unexplained)
 
     def similar_tracks(
         self, track_id: str, *, k: int = 20, exclusions: Exclusions | None = None
@@ -433,7 +437,12 @@ class Recommender:
 
     # ------------------------------------------------------------------ re-ranking
     def _select(
-        self, scored: ScoredRequest, allowed: np.ndarray, k: int, citable: np.ndarray
+        self,
+        scored: ScoredRequest,
+        allowed: np.ndarray,
+        k: int,
+        citable: np.ndarray,
+        unexplained: AbstractSet[str] = frozenset(),
     ) -> list[Recommendation]:
         if k <= 0 or not allowed.any():
             return []
@@ -453,4 +462,8 @@ class Recommender:
             song=self.index.song,
             max_per_artist=w.max_per_artist,
         )
-        return self._reasons.recommendations(np.asarray(chosen, dtype=np.int64), scored, citable)
+        chosen = np.asarray(chosen, dtype=np.int64)
+        explain = None
+        if unexplained:
+            explain = np.array([self.index.ids[p] not in unexplained for p in chosen], dtype=bool)
+        return self._reasons.recommendations(chosen, scored, citable, explain)

@@ -140,12 +140,13 @@ def record_and_read(
     try:
         return _record(user_id, track_id, kind, context, now, event_id, read)
     except IntegrityError:
-        # Two deliveries of one event raced (PostgreSQL; SQLite write units queue): the loser
-        # finds the winner's row. Anything else is a real error.
-        if event_id is None:
-            raise
+        # The insert is tried first and the constraints decide (two round trips less on every
+        # click): a replayed or concurrently delivered event id hits the unique (user, event id)
+        # key and the replay finds the stored row; a deleted account hits the user foreign key.
+        # Nothing was written: the transaction rolled back. Anything else is a real error.
         with session_scope() as session:
-            stored = _stored_event(session, user_id, event_id)
+            _require_user(session, user_id)
+            stored = _stored_event(session, user_id, event_id) if event_id is not None else None
             if stored is None:
                 raise
             return _replay(session, stored, kind), read(session) if read else None
@@ -169,9 +170,6 @@ def _record(
 ) -> tuple[FeedbackOutcome, T | None]:
     event_kind = InteractionKind.BAN if kind in (BAN_TRACK, BAN_ARTIST) else InteractionKind(kind)
     with session_scope(write=True) as session:
-        _require_user(session, user_id)
-        if event_id is not None and (stored := _stored_event(session, user_id, event_id)):
-            return _replay(session, stored, kind), read(session) if read else None
         track = _track(session, track_id)
         session.add(
             Interaction(
@@ -183,6 +181,7 @@ def _record(
                 event_id=event_id,
             )
         )
+        session.flush()  # the constraints speak here, before anything reads or answers
         if kind == BAN_TRACK:
             _ensure_ban(session, user_id, track_id=track.id)
         elif kind == BAN_ARTIST:
@@ -192,7 +191,7 @@ def _record(
         )
         if read is None:
             return outcome, None
-        session.flush()  # the read sees this event and ban
+        session.flush()  # the read sees the ban too
         return outcome, read(session)
 
 

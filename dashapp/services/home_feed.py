@@ -146,7 +146,10 @@ def after_feedback(
         recommendations.MAX_K, max(1, len(shown)) + (SPARE_PICKS if kind in REPLACING_KINDS else 0)
     )
     model = model_store.current()
-    result = recommendations.recommend_for_state(user_id, state, model, k, adventurousness)
+    # The shown cards keep their reasons: only the picks that could replace one need theirs.
+    result = recommendations.recommend_for_state(
+        user_id, state, model, k, adventurousness, unexplained=frozenset(shown)
+    )
     if result.status != "ok":
         return ListChange(result.status, shown, message=result.message)
     on_screen = set(shown)

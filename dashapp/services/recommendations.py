@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -181,8 +182,12 @@ def recommend_for_state(
     adventurousness: float | None,
     track_filter: TrackFilter | None = None,
     now: datetime | None = None,
+    unexplained: AbstractSet[str] = frozenset(),
 ) -> RecommendationList:
-    """Recommendations from an already read listener state (one read per user action)."""
+    """Recommendations from an already read listener state (one read per user action).
+
+    Tracks in ``unexplained`` (already on the user's screen) come without reasons.
+    """
     chosen = state.preferences.adventurousness if adventurousness is None else adventurousness
     if model is None:
         return RecommendationList("no_model", adventurousness=chosen, message=NO_MODEL_MESSAGE)
@@ -207,6 +212,7 @@ def recommend_for_state(
             track_filter=track_filter,
             adventurousness=chosen,
             now=now,
+            unexplained=unexplained,
         )
     except Exception:
         log.exception("recommend failed for user %s on model %s", user_id, model.version)

@@ -49,6 +49,7 @@ class FakeRecommender:
         track_filter=None,
         adventurousness=0.5,
         now=None,
+        unexplained=frozenset(),
     ):
         self.calls.append(
             {
@@ -69,7 +70,9 @@ class FakeRecommender:
                 FakeRecommendation(
                     row.track_id,
                     1.0 - len(out) / 100,
-                    ("Because you like pop.", "It is upbeat."),
+                    ()
+                    if row.track_id in unexplained
+                    else ("Because you like pop.", "It is upbeat."),
                     int(row.cluster),
                 )
             )

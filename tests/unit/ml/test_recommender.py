@@ -136,6 +136,19 @@ def test_every_recommendation_has_at_least_two_reasons(world):
             assert all(isinstance(r, str) and r[0].isupper() for r in rec.reasons)
 
 
+def test_unexplained_picks_keep_their_place_and_the_others_their_reasons(world):
+    history = likes(world, "rock")
+    full = world.recommender.recommend(history, k=12, now=NOW)
+    shown = frozenset(r.track_id for r in full[::2])
+    partial = world.recommender.recommend(history, k=12, now=NOW, unexplained=shown)
+    assert [r.track_id for r in partial] == [r.track_id for r in full]
+    for whole, part in zip(full, partial, strict=True):
+        if whole.track_id in shown:
+            assert part.reasons == ()
+        else:
+            assert part.reasons == whole.reasons  # the same sentences, from a smaller context
+
+
 def test_reasons_name_the_liked_track_and_the_cluster(world):
     history = likes(world, "ambient")
     recs = world.recommender.recommend(history, k=5, now=NOW)
