@@ -28,9 +28,12 @@ changes. Server times come from gunicorn's access log (``%(D)s``: from the reque
 response written, without the clients' own CPU time); client round trips are printed beside them.
 A click-cycle is one like: click to updated list, one request (the refreshes are counted in
 the CPU per cycle). On a shared machine the wall-clock figures mostly measure the
-other load, so the bench also prints the gunicorn workers' CPU time per cycle (from /proc, which
-also counts the clients' logins and first page views) and the cycles/s two cores would serve at
-that cost. Loopback only; bounded by ``--clients`` and ``--seconds``.
+other load, so the bench also prints the CPU time per cycle of every process in the loop (from
+/proc: the gunicorn workers, which also counts the clients' logins and first page views; the
+PostgreSQL backends of the bench's database; the clients, this process) and the cycles/s two
+cores would serve at that cost. With 2 clients the loop is bound by each client's round trip;
+more clients (``--clients 4``) show what the two cores serve when saturated. Loopback only;
+bounded by ``--clients`` and ``--seconds``.
 The last line is ``name=value`` pairs.
 """
 
@@ -40,6 +43,7 @@ import argparse
 import os
 import random
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -53,6 +57,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
+from sqlalchemy.pool import NullPool
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -334,6 +339,36 @@ def worker_cpu_seconds(master: int) -> float:
     return total
 
 
+def postgres_cpu_seconds(database_url: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving the bench's database, by pid (the
+    server runs on this machine; the bench's own query connection is left out)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url, poolclass=NullPool)
+    with engine.connect() as connection:
+        pids = connection.scalars(
+            text(
+                "select pid from pg_stat_activity"
+                " where datname = current_database() and pid <> pg_backend_pid()"
+            )
+        ).all()
+    engine.dispose()
+    return {pid: process_cpu_seconds(pid) for pid in pids}
+
+
+def process_cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def phase(target, host: str, emails: list[str], tally: Tally, seconds: float) -> float:
     """Run ``target`` in one thread per client once all have set up; returns the wall time."""
     ready = threading.Barrier(len(emails) + 1)
@@ -409,17 +444,26 @@ def main(argv: list[str] | None = None) -> None:
     tally = Tally()
     try:
         cpu_before = worker_cpu_seconds(server.pid)
+        postgres_before = postgres_cpu_seconds(database_url)
+        clients_before = own_cpu_seconds()
         home_wall = phase(run_home, host, emails, tally, args.seconds)
         # Includes the clients' login and first page (a few requests each); see the docstring.
-        home_cpu = worker_cpu_seconds(server.pid) - cpu_before
+        cpu = {
+            "gunicorn workers": worker_cpu_seconds(server.pid) - cpu_before,
+            "PostgreSQL": sum(
+                seconds - postgres_before.get(pid, 0.0)
+                for pid, seconds in postgres_cpu_seconds(database_url).items()
+            ),
+            "clients": own_cpu_seconds() - clients_before,
+        }
         phase(run_explore, host, emails, tally, args.seconds)
     finally:
         stop_server(server)
-    report(args, tally, server_times(access_log), home_wall, home_cpu)
+    report(args, tally, server_times(access_log), home_wall, cpu)
 
 
 def report(
-    args, tally: Tally, server: dict[str, list[float]], home_wall: float, home_cpu: float
+    args, tally: Tally, server: dict[str, list[float]], home_wall: float, cpu: dict[str, float]
 ) -> None:
     print(
         f"\n## {args.catalogue}: {args.clients} clients, {args.seconds:.0f} s per phase, "
@@ -454,11 +498,17 @@ def report(
         f"{tally.cycles} in {home_wall:.1f} s = {cycles_per_s:.1f}/s"
     )
     if tally.cycles:
-        cpu_ms = home_cpu / tally.cycles * 1000
+        per_cycle = {name: seconds / tally.cycles * 1000 for name, seconds in cpu.items()}
+        whole = sum(per_cycle.values())
+        parts = ", ".join(f"{name} {ms:.1f}" for name, ms in per_cycle.items())
+        # Every process of the loop shares the two cores: their CPU per cycle bounds what two
+        # cores can serve, whatever the number of clients.
+        capacity = 2000 / whole if whole else float("nan")
+        figures["cpu_ms_per_cycle"] = whole
+        figures["capacity_cycles_per_s"] = capacity
         print(
-            f"gunicorn workers' CPU per cycle: {cpu_ms:.0f} ms "
-            f"(2 cores for the workers alone would serve ~{2000 / cpu_ms:.0f} cycles/s; "
-            "PostgreSQL's and the clients' CPU not counted)"
+            f"CPU per cycle: {parts} ms; {whole:.1f} ms in all, so 2 cores serve at most "
+            f"~{capacity:.0f} cycles/s"
         )
     print(f"explore filter changes: {explore_per_s:.1f}/s")
     for failure in tally.failures:
@@ -470,7 +520,10 @@ def report(
         f"refresh_p99_ms={figures.get('refresh_p99_ms', float('nan')):.0f} "
         f"explore_p50_ms={figures.get('explore_p50_ms', float('nan')):.0f} "
         f"explore_p99_ms={figures.get('explore_p99_ms', float('nan')):.0f} "
-        f"cycles_per_s={cycles_per_s:.1f} errors={errors}"
+        f"cycles_per_s={cycles_per_s:.1f} "
+        f"cpu_ms_per_cycle={figures.get('cpu_ms_per_cycle', float('nan')):.1f} "
+        f"capacity_cycles_per_s={figures.get('capacity_cycles_per_s', float('nan')):.0f} "
+        f"errors={errors}"
     )
 
 
