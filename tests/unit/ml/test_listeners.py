@@ -299,3 +299,18 @@ def test_listening_partner_is_the_history_track_that_links_most():
     partners = model.listening_partners(weights, chosen)
     assert [TRACKS[p] for p in partners] == ["a", "e", "a"]
     assert model.listening_partners(weights, chosen, exclude_listener="user:u2")[2] == -1
+
+
+def test_a_history_over_the_local_cap_speaks_through_its_strongest_tracks(monkeypatch):
+    import ml.listeners as listeners_module
+
+    model = co_listening_model(CO_LISTENING)
+    weights = TrackWeights.from_positive(np.array([0, 3, 4]), np.array([5.0, 1.0, 3.0]))  # a, d, e
+    monkeypatch.setattr(listeners_module, "LOCAL_HISTORY_CAP", 2)
+    capped = model.listening_cooccurrence(weights, locality=0.5)
+    strongest = TrackWeights.from_positive(np.array([0, 4]), np.array([5.0, 3.0]))  # a, e
+    np.testing.assert_allclose(
+        capped, model.listening_cooccurrence(strongest, locality=0.5), rtol=1e-5, atol=1e-7
+    )
+    # d's own links (to a) are gone; q = 1 keeps the whole history.
+    assert model.listening_cooccurrence(weights)[TRACKS.index("a")] > 0
