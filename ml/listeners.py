@@ -63,9 +63,10 @@ TASTE_SIMILARITY_SHARE = 0.25
 CANDIDATES_PER_MATCH = 8
 # The local co-listening term (locality q != 1) builds a history x track block of similarities on
 # every request; a long history made it the dearest part of a click (a 683-track history: 460k
-# pairs, ~19 ms). Its strongest this many tracks speak for it. The offline protocols' histories
-# stay under it (Last.fm: at most 35 artists x 3 tracks), so the evaluated figures are unchanged.
-LOCAL_HISTORY_CAP = 200
+# pairs, ~19 ms). Its strongest this many tracks speak for it; the other terms read the whole
+# history. The offline protocols' histories stay under it (Last.fm: at most 98 tracks on seeds 0
+# and 1; the playlist context does not use the term), so the evaluated figures are unchanged.
+LOCAL_HISTORY_CAP = 100
 
 
 @dataclass(frozen=True)

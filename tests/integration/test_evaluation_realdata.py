@@ -89,3 +89,17 @@ def test_lastfm_users_map_onto_the_real_catalogue(frames):
     )
     ours, random = run.report("Mixmap"), run.report("random")
     assert ours.mean("recall@50") > random.mean("recall@50")
+
+
+def test_lastfm_histories_stay_under_the_local_co_listening_cap():
+    # The cap on the request-time local co-listening term must not touch what was evaluated:
+    # every Last.fm history of both documented seeds is shorter (the playlist context does not
+    # use the term).
+    from ml.listeners import LOCAL_HISTORY_CAP
+
+    full = parse_catalogue(require_shared_data(TIDYTUESDAY_CSV)).frames
+    hetrec = read_hetrec(require_shared_data(HETREC_DIR))
+    for seed in (0, 1):
+        protocol = lastfm_artists(full, hetrec, seed=seed)
+        longest = max(len(one.query.history) for one in protocol.validation + protocol.test)
+        assert 0 < longest <= LOCAL_HISTORY_CAP, (seed, longest)
