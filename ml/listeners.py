@@ -8,6 +8,8 @@ What it learns (scikit-learn style, learned attributes end with ``_``):
 
 - ``matrix_``: a sparse listener x track matrix of compressed positive weights (``ml.feedback``) and
   ``artist_matrix_`` the same summed per artist. They carry the collaborative signal.
+- ``artist_ease_``: EASE^R over the most-listened artists (``ml.artist_ease``), fitted here so
+  the artifact carries it and no request ever inverts anything.
 - ``taste_vectors_``: each listener's taste in the recommendation feature space: the weighted mean
   of the (unit-length) feature vectors of what they played/liked, minus half the mean of what
   they skipped, unit length.
@@ -42,6 +44,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from ml.artist_ease import ArtistEase
 from ml.feedback import (
     FeedbackWeights,
     TrackWeights,
@@ -109,6 +112,8 @@ class ListenerModel(BaseEstimator):
         artist_overlap_weight: float = 0.5,
         feedback: FeedbackWeights | None = None,
         random_state: int = 0,
+        ease_regularization: float = 100.0,
+        ease_artists: int = 1000,
     ) -> None:
         self.n_clusters = n_clusters
         self.n_neighbours = n_neighbours
@@ -117,6 +122,11 @@ class ListenerModel(BaseEstimator):
         self.artist_overlap_weight = artist_overlap_weight
         self.feedback = feedback
         self.random_state = random_state
+        # EASE^R over the most-listened artists (ml.artist_ease): its lambda and how many artists
+        # (lambda 100 of 10/30/100/300/1000 and 1,000 artists (4 MB) were chosen on Last.fm
+        # validation, docs/EVALUATION.md; 2,000 artists scored no better at four times the size).
+        self.ease_regularization = ease_regularization
+        self.ease_artists = ease_artists
 
     # ------------------------------------------------------------------ fitting
     def fit(
@@ -191,6 +201,9 @@ class ListenerModel(BaseEstimator):
         self.artist_matrix_csc_ = self.artist_matrix_.tocsc()
         self.artist_row_norms_ = _row_norms(self.artist_matrix_)
         self.artist_listener_counts_ = np.diff(self.artist_matrix_csc_.indptr).astype(np.float32)
+        self.artist_ease_ = ArtistEase(self.ease_regularization, self.ease_artists).fit(
+            self.artist_matrix_csc_
+        )
 
         self.taste_vectors_ = _taste_vectors(
             self.matrix_, negative.astype(np.float32).tocsr(), unit_features

@@ -148,9 +148,14 @@ MIXMAP_GRID: tuple[dict[str, float], ...] = (
     {**_HISTORY_BEST, **_HISTORY_WALK, "item_walk": 6.0},
     {**_HISTORY_BEST, "walk_alpha": 0.75, "walk_beta": 0.45, "item_walk": 8.0},
     {**_HISTORY_BEST, **_HISTORY_WALK, "item_walk": 6.0, "artist_walk": 3.0},
+    # EASE^R over artists (ml.artist_ease); weights picked on Last.fm validation (seed 0).
+    {**_HISTORY_BEST, **_HISTORY_WALK, "item_walk": 6.0, "artist_ease": 6.0},
+    {**_HISTORY_BEST, **_HISTORY_WALK, "item_walk": 6.0, "artist_ease": 6.0, "artist_walk": 3.0},
 )
-# The shown list (MMR, artist cap) is tried for the winner with these caps.
+# The shown list (MMR, artist cap) is tried for the winner with these caps, then with the best
+# cap and each of these MMR floors (ScoringWeights.diversity_min; the dial adds its span on top).
 RERANK_CAPS: tuple[int, ...] = (2, 5)
+RERANK_DIVERSITY_MIN: tuple[float, ...] = (0.0,)
 
 
 def tune_mixmap(
@@ -160,9 +165,11 @@ def tune_mixmap(
     grid: Sequence[dict[str, float]] = MIXMAP_GRID,
     rerank_caps: Sequence[int] = RERANK_CAPS,
     progress: Callable[[str], None] | None = None,
+    diversity_mins: Sequence[float] = RERANK_DIVERSITY_MIN,
 ) -> tuple[MixmapRanker, list[tuple[str, float]]]:
     """Mixmap's best scoring weights on validation (relevance grid, then the shown list with each
-    artist cap for the winner); returns the chosen variant and (settings, score) for each tried."""
+    artist cap for the winner, then the best cap with each MMR floor); returns the chosen variant
+    and (settings, score) for each tried."""
     say = progress or (lambda _message: None)
     variants = [base.with_weights(weights) for weights in grid]
     scores = []
@@ -171,11 +178,20 @@ def tune_mixmap(
         scores.append(report.mean(TUNING_METRIC))
         say(f"  Mixmap [{variant.describe()}]: {TUNING_METRIC} {scores[-1]:.4f}")
     best = variants[int(np.argmax(scores))]
-    for cap in rerank_caps:
-        variant = base.with_weights({**best.weights, "max_per_artist": cap}, rerank=True)
+
+    def shown_list(weights: dict[str, float]) -> float:
+        variant = base.with_weights(weights, rerank=True)
         variants.append(variant)
         report = evaluate_ranker(variant, protocol, validation, "validation", fitted=True)
         scores.append(report.mean(TUNING_METRIC))
         say(f"  Mixmap [{variant.describe()}]: {TUNING_METRIC} {scores[-1]:.4f}")
+        return scores[-1]
+
+    capped = [{**best.weights, "max_per_artist": cap} for cap in rerank_caps]
+    by_cap = [shown_list(weights) for weights in capped]
+    if capped:
+        best_cap = capped[int(np.argmax(by_cap))]
+        for floor in diversity_mins:
+            shown_list({**best_cap, "diversity_min": floor})
     tried = [(v.describe(), score) for v, score in zip(variants, scores, strict=True)]
     return variants[int(np.argmax(scores))], tried

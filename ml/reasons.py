@@ -45,6 +45,8 @@ REASONS_SHOWN = 4
 CONCRETE_REASONS = 2
 # A cold-start pick is compared with this many best-known tracks that fit the preferences.
 ANCHOR_POOL = 200
+# Terms that mean "listeners who played X also played this" (the reason names X).
+CO_LISTENING_TERMS = ("listening_cooccurrence", "item_walk", "artist_walk", "artist_ease")
 
 
 @dataclass
@@ -128,7 +130,7 @@ class ReasonWriter:
             context["partner"] = np.where(block.max(axis=0) > 0, partner, -1)
         elif scored.preferences is not None and not scored.preferences.is_empty:
             context["anchor"] = self._preference_anchors(chosen, scored.preferences)
-        co_listening = {"listening_cooccurrence", "item_walk", "artist_walk"} & set(scored.terms)
+        co_listening = set(CO_LISTENING_TERMS) & set(scored.terms)
         if co_listening and self.listeners is not None:
             partners = self.listeners.listening_partners(weights, chosen, scored.exclude_listener)
             context["co_listened"] = np.where(
@@ -201,10 +203,7 @@ class ReasonWriter:
             partner = int(context["partner"][column])
             if partner >= 0:
                 add(sources["cooccurrence"], f"Often on playlists with {describe(partner)}")
-        co_listened = sum(
-            sources.get(term, 0.0)
-            for term in ("listening_cooccurrence", "item_walk", "artist_walk")
-        )
+        co_listened = sum(sources.get(term, 0.0) for term in CO_LISTENING_TERMS)
         if "co_listened" in context and co_listened > REASON_MIN:
             partner = int(context["co_listened"][column])
             if partner >= 0:

@@ -17,6 +17,8 @@ Every call scores the whole catalogue with a handful of vectorised terms, each i
 - item_walk / artist_walk: the RP3beta random walk track -> listener -> track over the same
   matrix, and artist -> listener -> artist over its artist columns (``ml.item_walk``), off unless
   ``ml tune`` chose them for a context.
+- artist_ease: EASE^R over the most-listened artists (``ml.artist_ease``, fitted at training),
+  broadcast to each artist's tracks; off unless ``ml tune`` chose it.
 - popularity: the catalogue percentile; favoured at adventurousness 0, penalised near 1.
 - preference: onboarding genres/moods/artists; weighs double when there is no history (cold start).
 
@@ -74,6 +76,7 @@ PULLING_TERMS: tuple[str, ...] = (
     "listening_cooccurrence",
     "item_walk",
     "artist_walk",
+    "artist_ease",
     "preference",
 )
 # Re-exported: callers name the request types and weights through the recommender.
@@ -364,6 +367,9 @@ class Recommender:
             peak = walked.max()
             if peak > 0:
                 terms["artist_walk"] = (w.artist_walk * walked / peak)[codes]
+        ease = getattr(self.listeners, "artist_ease_", None)  # older artifacts have none
+        if ease is not None and w.artist_ease and len(weights.positive):
+            terms.update(self._artist_ease_term(ease, weights, w, exclude_listener))
 
         if preference is not None:
             pull = w.cold_start_preference if cold else w.preference
@@ -392,6 +398,20 @@ class Recommender:
             cooccurrence_rows,
             exclude_listener,
         )
+
+    def _artist_ease_term(
+        self, ease: Any, weights: TrackWeights, w: ScoringWeights, exclude_listener: str | None
+    ) -> dict[str, np.ndarray]:
+        codes = self.listeners.artist_codes_
+        artists, slot = np.unique(codes[weights.positive], return_inverse=True)
+        row = self._listener_row(exclude_listener)
+        excluded = None
+        if row >= 0:
+            matrix = self.listeners.artist_matrix_
+            excluded = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
+        scored = ease.scores(artists, np.bincount(slot, weights=weights.positive_weights), excluded)
+        peak = scored.max()
+        return {"artist_ease": (w.artist_ease * scored / peak)[codes]} if peak > 0 else {}
 
     def _listener_row(self, listener: str | None) -> int:
         if listener is None or self.listeners is None:

@@ -53,6 +53,9 @@ class ScoringWeights:
     # playlists rarely share a recording but often share an artist.
     artist_walk: float = 0.0
     artist_walk_beta: float = 0.3
+    # EASE^R over the most-listened artists (ml.artist_ease, fitted by ``ml train``), broadcast
+    # to each artist's tracks; off unless ``ml tune`` picks it.
+    artist_ease: float = 0.0
     popularity: float = 0.15
     # Extra popularity slope the adventurousness dial applies around its default of 0.5, as a
     # share of the summed weights of the history terms (content ... artist_walk).

@@ -91,3 +91,33 @@ def test_the_served_walk_weight_changes_what_a_listener_is_served(bundle):
     plain = Recommender.from_bundle(bundle, weights=without["history"], context_weights=without)
     history = TrackWeights.from_positive(np.arange(6))
     assert not np.allclose(served.relevance(history), plain.relevance(history))
+
+
+def test_the_artist_ease_term_is_the_fitted_ease_broadcast_to_each_artists_tracks(bundle):
+    import numpy as np
+
+    from ml.feedback import TrackWeights
+
+    listeners = bundle.listeners
+    weights = {c: replace(w, artist_ease=0.0) for c, w in served_weights(bundle.scoring).items()}
+    plain = Recommender.from_bundle(bundle, weights=weights["history"], context_weights=weights)
+    on = {c: replace(w, artist_ease=2.0) for c, w in weights.items()}
+    served = Recommender.from_bundle(bundle, weights=on["history"], context_weights=on)
+    liked = listeners.matrix_[0].indices[:6]  # a stored listener's tracks
+    history = TrackWeights.from_positive(liked, np.linspace(1.0, 2.0, len(liked)))
+    codes = listeners.artist_codes_
+    artists, slot = np.unique(codes[liked], return_inverse=True)
+    per_artist = np.bincount(slot, weights=history.positive_weights)
+    for exclude in (None, str(listeners.listeners_[0])):
+        gone = listeners.artist_matrix_[0].indices if exclude else None
+        expected = listeners.artist_ease_.scores(artists, per_artist, gone)
+        assert expected.max() > 0
+        expected = 2.0 * expected / expected.max()
+        added = served.relevance(history, exclude_listener=exclude) - plain.relevance(
+            history, exclude_listener=exclude
+        )
+        assert np.allclose(added, expected[codes], atol=1e-5)
+    # Leaving the listener out changes the term (its own artists no longer link each other).
+    assert not np.allclose(
+        served.relevance(history), served.relevance(history, exclude_listener=exclude)
+    )
