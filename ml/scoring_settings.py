@@ -61,7 +61,7 @@ class ScoringWeights:
     # dial_popularity) and its seeded shuffle of the shortlist above 0.5 (a share of the
     # shortlist's score spread at dial 1); both zero at 0.5. Chosen with bench/dial.py.
     dial_closeness: float = 0.5
-    dial_exploration: float = 1.5
+    dial_exploration: float = 1.0
     preference: float = 0.5
     cold_start_preference: float = 1.0
     # Content cosine is capped at 1 - band * adventurousness (the distance band).
