@@ -49,7 +49,7 @@ import pandas as pd
 from scipy import sparse
 
 from ml.catalogue_index import CatalogueIndex
-from ml.dial import explore, familiar_term, popularity_term
+from ml.dial import explore, familiar_term, mmr_diversity, popularity_term
 from ml.feedback import FeedbackWeights, TrackWeights, summarise_history
 from ml.filters import TrackFilter
 from ml.item_walk import ItemWalk
@@ -470,13 +470,12 @@ class Recommender:
         total = np.where(allowed, scored.total, -np.inf)
         pool = top_indices(total, max(w.pool_size, 3 * k))
         pool = pool[np.isfinite(total[pool])]
-        spread = 0.0 if scored.mode == "seed" else w.diversity_span * scored.adventurousness
         pool, scores = explore(pool, total[pool], scored, w)
         chosen = mmr(
             pool,
             scores,
             k,
-            diversity=w.diversity_min + spread,
+            diversity=mmr_diversity(w, scored.adventurousness, scored.mode),
             unit=self.index.unit,
             artist=self.index.artist,
             song=self.index.song,

@@ -64,12 +64,13 @@ class ScoringWeights:
     # dial_popularity) and its seeded shuffle of the shortlist above 0.5 (a share of the
     # shortlist's score spread at dial 1); both zero at 0.5. Chosen with bench/dial.py.
     dial_closeness: float = 0.5
-    dial_exploration: float = 1.5
+    dial_exploration: float = 1.0
     preference: float = 0.5
     cold_start_preference: float = 1.0
     # Content cosine is capped at 1 - band * adventurousness (the distance band).
     distance_band: float = 0.5
-    # MMR trade-off: lambda = diversity_min + diversity_span * adventurousness.
+    # MMR trade-off: lambda = diversity_min + diversity_span * adventurousness up to 0.5, half
+    # that slope above (ml.dial.mmr_diversity).
     diversity_min: float = 0.1
     diversity_span: float = 0.4
     max_per_artist: int = 2

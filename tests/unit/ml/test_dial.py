@@ -5,6 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from ml.dial import mmr_diversity
 from ml.feedback import TrackWeights
 from ml.recommender import Recommender, ScoringWeights
 from ml.training import TrainParams, train_model
@@ -69,3 +70,15 @@ def test_exploration_is_the_same_for_one_history_and_differs_between_histories(b
     other = [r.track_id for r in recommender.continue_playlist(ids[1:9], adventurousness=1.0)]
     assert first == again
     assert first != other
+
+
+def test_mmr_spread_keeps_the_evaluated_default_and_rises_slower_above_it():
+    w = ScoringWeights()
+    # Up to 0.5 the lambda the evaluation measured (diversity_min + diversity_span * a).
+    for dial in (0.0, 0.25, 0.5):
+        assert mmr_diversity(w, dial, "history") == pytest.approx(
+            w.diversity_min + w.diversity_span * dial
+        )
+    far = [mmr_diversity(w, dial, "history") for dial in (0.5, 0.75, 1.0)]
+    assert far[0] < far[1] < far[2] < w.diversity_min + w.diversity_span
+    assert mmr_diversity(w, 1.0, "seed") == w.diversity_min
