@@ -16,7 +16,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = 5
+# No keep-alive by default: a kept-alive connection stays with the worker that accepted it, so
+# the clients pile up unevenly on the two workers and a click waits behind its worker's queue
+# while the other worker idles. Closed after each request, the next one goes to whichever worker
+# accepts first (bench/load.py, 20 clients: like-click server p99 97-286 ms with 5 s, 94-105 ms
+# with 0; docs/benchmarks/load.md). A platform router in front holds the browsers' connections.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "0"))
 # Load the app (and the model) once in the master and fork: workers share pages copy-on-write.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 accesslog = "-"
