@@ -147,6 +147,10 @@ def test_unexplained_picks_keep_their_place_and_the_others_their_reasons(world):
             assert part.reasons == ()
         else:
             assert part.reasons == whole.reasons  # the same sentences, from a smaller context
+    every = frozenset(r.track_id for r in full)
+    silent = world.recommender.recommend(history, k=12, now=NOW, unexplained=every)
+    assert [r.track_id for r in silent] == [r.track_id for r in full]
+    assert all(r.reasons == () for r in silent)
 
 
 def test_reasons_name_the_liked_track_and_the_cluster(world):
