@@ -36,9 +36,8 @@ class ItemWalk:
         self.listener_degree = np.diff(self.matrix.indptr).astype(np.float64)
 
     def _landing_damping(self, beta: float) -> np.ndarray:
-        """deg(j)^-beta over the whole catalogue, once per beta: a power over every track cost
-        about a millisecond on each web request (the evaluation's left-out rows compute their
-        own)."""
+        """deg(j)^-beta over the whole catalogue, once per beta rather than a power over every
+        track on each web request (the evaluation's left-out rows compute their own)."""
         cache = self.__dict__.setdefault("_damping_cache", {})
         if beta not in cache:
             cache[beta] = track_degree_damping(self.track_degree, beta)

@@ -65,8 +65,8 @@ TASTE_SIMILARITY_SHARE = 0.25
 # history's groups (a smaller side taste rarely has a neighbour in the first k).
 CANDIDATES_PER_MATCH = 8
 # The local co-listening term (locality q != 1) builds a history x track block of similarities on
-# every request; a long history made it the dearest part of a click (a 683-track history: 460k
-# pairs, ~19 ms). Its strongest this many tracks speak for it; the other terms read the whole
+# every request, so its cost grows with the history: a long one made it the dearest part of a
+# click. Its strongest this many tracks speak for it; the other terms read the whole
 # history. The offline protocols' histories stay under it (Last.fm: at most 98 tracks on seeds 0
 # and 1; the playlist context does not use the term), so the evaluated figures are unchanged.
 LOCAL_HISTORY_CAP = 100
