@@ -51,9 +51,11 @@ class ArtistEase:
         self.slot_ = np.full(binary.shape[1], -1, dtype=np.int64)
         self.slot_[self.artists_] = np.arange(len(self.artists_))
         block = binary[:, self.artists_]
-        gram = np.asarray((block.T @ block).todense(), dtype=np.float64)
-        gram[np.diag_indices_from(gram)] += self.regularization
-        self.inverse_ = np.linalg.inv(gram).astype(np.float32) if len(gram) else np.zeros((0, 0))
+        self.inverse_ = (
+            regularized_gram_inverse(block, self.regularization).astype(np.float32)
+            if block.shape[1]
+            else np.zeros((0, 0))
+        )
         self.inverse_diagonal_ = np.diag(self.inverse_).astype(np.float64)
         return self
 
@@ -94,3 +96,10 @@ class ArtistEase:
         np.add.at(scored, slots, x)
         result[self.artists_] = scored
         return result
+
+
+def regularized_gram_inverse(matrix: sparse.spmatrix, regularization: float) -> np.ndarray:
+    """EASE^R's P = (X^T X + lambda I)^-1 for a listener x item matrix X (float64, dense)."""
+    gram = np.asarray((matrix.T @ matrix).todense(), dtype=np.float64)
+    gram[np.diag_indices_from(gram)] += regularization
+    return np.linalg.inv(gram)

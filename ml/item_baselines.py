@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import sparse
 
+from ml.artist_ease import regularized_gram_inverse
 from ml.protocols import Query, TrainingData
 
 # Orders otherwise-equal tracks by popularity, as in ml.baselines.
@@ -138,9 +139,7 @@ class EaseBaseline:
 
 def ease_weights(matrix: sparse.spmatrix, regularization: float) -> np.ndarray:
     """Steck's closed form: B = I - P / diag(P), P = (X^T X + lambda I)^-1; diag(B) = 0."""
-    gram = np.asarray((matrix.T @ matrix).todense(), dtype=np.float64)
-    gram[np.diag_indices_from(gram)] += regularization
-    inverse = np.linalg.inv(gram)
+    inverse = regularized_gram_inverse(matrix, regularization)
     weights = -inverse / np.diag(inverse)[None, :]
     weights[np.diag_indices_from(weights)] = 0.0
     return weights

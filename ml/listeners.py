@@ -123,8 +123,8 @@ class ListenerModel(BaseEstimator):
         self.feedback = feedback
         self.random_state = random_state
         # EASE^R over the most-listened artists (ml.artist_ease): its lambda and how many artists
-        # (lambda 100 of 10/30/100/300/1000 and 1,000 artists (4 MB) were chosen on Last.fm
-        # validation, docs/EVALUATION.md; 2,000 artists scored no better at four times the size).
+        # (1,000: a 4 MB block in the artifact) were chosen on Last.fm validation
+        # (docs/EVALUATION.md).
         self.ease_regularization = ease_regularization
         self.ease_artists = ease_artists
 

@@ -97,13 +97,17 @@ class ReasonWriter:
         ]
 
     def _unexplained(self, position: int, scored: ScoredRequest) -> Recommendation:
-        cluster = int(self.index.cluster[position])
         return Recommendation(
             track_id=str(self.index.ids[position]),
             score=float(scored.total[position]),
             reasons=(),
-            cluster=-1 if cluster == self.index.noise_slot else cluster,
+            cluster=self._cluster_label(position),
         )
+
+    def _cluster_label(self, position: int) -> int:
+        """The pick's cluster; -1 for density clustering's noise slot."""
+        cluster = int(self.index.cluster[position])
+        return -1 if cluster == self.index.noise_slot else cluster
 
     def _context(
         self, chosen: np.ndarray, scored: ScoredRequest, citable: np.ndarray
@@ -161,13 +165,11 @@ class ReasonWriter:
             for name, values in scored.terms.items()
             if float(values[position]) != 0.0
         }
-        cluster = int(self.index.cluster[position])
-        label = -1 if cluster == self.index.noise_slot else cluster
         return Recommendation(
             track_id=str(self.index.ids[position]),
             score=float(scored.total[position]),
             reasons=self._reasons(position, scored, sources, context, column),
-            cluster=label,
+            cluster=self._cluster_label(position),
             sources=sources,
         )
 
