@@ -337,11 +337,19 @@ def edit_playlist(*args):
     if playlist_id is None:
         raise PreventUpdate
     user = _user_id()
-    trigger = ctx.triggered_id
-    if trigger != editor.GRID and not _clicked():
-        raise PreventUpdate
+    # A click wins over the grid's echo of the order it was just sent: both can arrive in one
+    # dispatch (a click right after a sort), and the echo alone changes nothing.
+    button = next((key for key in ctx.triggered_prop_ids if key.endswith(".n_clicks")), None)
+    if button is not None:
+        trigger = ctx.triggered_prop_ids[button]
+        if not ctx.inputs.get(button):  # an editor opened in place mounts unclicked buttons
+            raise PreventUpdate
+    else:
+        trigger = ctx.triggered_id
+        if trigger != editor.GRID:
+            raise PreventUpdate
     try:
-        if f"{editor.GRID}.virtualRowData" in ctx.triggered_prop_ids:
+        if button is None and f"{editor.GRID}.virtualRowData" in ctx.triggered_prop_ids:
             new_order = [r["track_id"] for r in virtual or []]
             if not new_order or new_order == [r["track_id"] for r in rows or []]:
                 raise PreventUpdate  # the grid echoing the order we just sent
